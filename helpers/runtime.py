@@ -1,0 +1,96 @@
+"""Device, dtype, profile, seeds and the environment banner (taught in 00_start_here)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+from importlib import metadata
+
+import numpy as np
+import torch
+
+PROFILES = ("ci", "cpu", "gpu")
+PROFILE_ENV = "COURSE_PROFILE"
+
+
+def get_device() -> torch.device:
+    """Pick cuda, then mps, then cpu (00_start_here)."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def train_dtype(device: torch.device | None = None) -> torch.dtype:
+    """bf16 where supported, fp16 on CUDA without bf16 (a T4), else fp32 (00_start_here)."""
+    device = device or get_device()
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+def mixed_precision_flags(device: torch.device | None = None) -> dict[str, bool]:
+    """Trainer flags {"bf16", "fp16"} that match `train_dtype` (04_qlora_sft)."""
+    dtype = train_dtype(device)
+    return {"bf16": dtype == torch.bfloat16, "fp16": dtype == torch.float16}
+
+
+def profile() -> str:
+    """The run size from COURSE_PROFILE; default gpu with CUDA, else cpu (00_start_here)."""
+    value = os.environ.get(PROFILE_ENV, "").strip().lower()
+    if not value:
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    if value not in PROFILES:
+        raise ValueError(
+            f"{PROFILE_ENV}={value!r} is not a profile. Use one of {', '.join(PROFILES)}, "
+            f"e.g. `export {PROFILE_ENV}=ci`."
+        )
+    return value
+
+
+def seed_everything(seed: int) -> int:
+    """Seed python, numpy and torch (CPU and CUDA) so a run repeats (00_start_here)."""
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    return seed
+
+
+def is_colab() -> bool:
+    """True inside Google Colab (00_start_here)."""
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def banner() -> str:
+    """A multi-line summary of versions, device, dtype and profile (00_start_here)."""
+    device = get_device()
+    lines = [
+        f"python                {platform.python_version()} ({platform.system()} {platform.machine()})",
+    ]
+    for package in ("torch", "transformers", "peft", "trl", "bitsandbytes", "datasets",
+                    "sentence-transformers", "faiss-cpu"):
+        lines.append(f"{package:<22} {_version(package)}")
+    gpu = torch.cuda.get_device_name(0) if device.type == "cuda" else "none"
+    lines += [
+        f"device                {device.type} (GPU: {gpu})",
+        f"train dtype           {str(train_dtype(device)).replace('torch.', '')}",
+        f"profile               {profile()} (set {PROFILE_ENV}=ci|cpu|gpu to change)",
+        f"colab                 {is_colab()}",
+        f"cpu threads           {torch.get_num_threads()}",
+    ]
+    return "\n".join(lines)
