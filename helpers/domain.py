@@ -24,10 +24,12 @@ def _check_split(split: str, allowed: tuple[str, ...]) -> None:
 
 
 def read_jsonl(path: Path, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Read a JSONL file; a bad line or a missing field raises with file and line (02_domain_data)."""
+    """Read JSONL; a bad line or missing field raises with file and line (02_domain_data)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found; regenerate with `python scripts/generate_domain.py`")
+        raise FileNotFoundError(
+            f"{path} not found; regenerate with `python scripts/generate_domain.py`"
+        )
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -72,8 +74,13 @@ def parse_markdown(text: str, name: str = "<text>") -> dict[str, Any]:
     sections = []
     for i, chunk in enumerate(body.split("\n## ")[1:], start=1):
         heading, _, content = chunk.partition("\n")
-        sections.append({"section_id": f"{meta['doc_id']}#s{i}", "heading": heading.strip(),
-                         "text": content.strip()})
+        sections.append(
+            {
+                "section_id": f"{meta['doc_id']}#s{i}",
+                "heading": heading.strip(),
+                "text": content.strip(),
+            }
+        )
     if not sections:
         raise ValueError(f"{name}: no '## ' sections; every document needs at least one")
     return {**meta, "sections": sections}
@@ -119,7 +126,7 @@ def load_tickets(split: str, root: Path = DOMAIN_DIR) -> list[dict[str, Any]]:
 
 
 def load_text(name: str, root: Path = DOMAIN_DIR) -> str:
-    """An unlabelled text file: dapt_train, dapt_heldout, general_train, general_heldout (05_dapt)."""
+    """An unlabelled text: dapt_train|dapt_heldout|general_train|general_heldout (05_dapt)."""
     allowed = ("dapt_train", "dapt_heldout", "general_train", "general_heldout")
     _check_split(name, allowed)
     text = (Path(root) / f"{name}.txt").read_text(encoding="utf-8")

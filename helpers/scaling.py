@@ -1,4 +1,4 @@
-"""Scaling-law arithmetic: tokens per parameter, C = 6ND, Chinchilla loss, cost (01_scaling_laws)."""
+"""Scaling-law arithmetic: tokens per parameter, C = 6ND, Chinchilla loss (01_scaling_laws)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Hoffmann et al. 2022 ("Chinchilla", arXiv:2203.15556): compute-optimal models see ~20 tokens/param.
+# Hoffmann et al. 2022 ("Chinchilla", arXiv:2203.15556): compute-optimal is ~20 tokens/param.
 TOKENS_PER_PARAM = 20.0
 FLOPS_PER_PARAM_TOKEN = 6.0  # forward 2ND + backward 4ND
 
@@ -89,22 +89,30 @@ def gpu_hours(flops: float, gpu: str = "A100", utilization: float = 0.4) -> floa
     if gpu not in GPUS:
         raise ValueError(f"unknown GPU {gpu!r}; choose one of {sorted(GPUS)} or add it to GPUS")
     if not 0 < _positive("utilization", utilization) <= 1:
-        raise ValueError(f"utilization is a fraction in (0, 1], got {utilization}; 0.3-0.5 is typical")
+        raise ValueError(
+            f"utilization is a fraction in (0, 1], got {utilization}; 0.3-0.5 is typical"
+        )
     seconds = _positive("flops", flops) / (GPUS[gpu].peak_tflops * 1e12 * utilization)
     return seconds / 3600.0
 
 
-def training_cost(n_params: float, n_tokens: float, gpu: str = "A100",
-                  utilization: float = 0.4) -> dict[str, float]:
+def training_cost(
+    n_params: float, n_tokens: float, gpu: str = "A100", utilization: float = 0.4
+) -> dict[str, float]:
     """FLOPs, GPU-hours, GPU-years and dollars to train N params on D tokens (01_scaling_laws)."""
     flops = training_flops(n_params, n_tokens)
     hours = gpu_hours(flops, gpu=gpu, utilization=utilization)
-    return {"flops": flops, "gpu_hours": hours, "gpu_years": hours / (24 * 365),
-            "usd": hours * GPUS[gpu].usd_per_hour}
+    return {
+        "flops": flops,
+        "gpu_hours": hours,
+        "gpu_years": hours / (24 * 365),
+        "usd": hours * GPUS[gpu].usd_per_hour,
+    }
 
 
-def chinchilla_loss(n_params: np.ndarray | float, n_tokens: np.ndarray | float,
-                    fit: LossFit = CHINCHILLA) -> np.ndarray | float:
+def chinchilla_loss(
+    n_params: np.ndarray | float, n_tokens: np.ndarray | float, fit: LossFit = CHINCHILLA
+) -> np.ndarray | float:
     """Predicted pretraining loss L(N, D) = E + A/N^alpha + B/D^beta (01_scaling_laws)."""
     n, d = np.asarray(n_params, dtype=float), np.asarray(n_tokens, dtype=float)
     if np.any(~np.isfinite(n)) or np.any(n <= 0) or np.any(~np.isfinite(d)) or np.any(d <= 0):
@@ -130,8 +138,13 @@ def tokens_per_word(tokenizer, texts: list[str]) -> float:
     return tokens / words
 
 
-def corpus_verdict(words: float, tokens_per_word: float, base_params: float,
-                   base_tokens: float, tokens_per_param: float = TOKENS_PER_PARAM) -> dict[str, float]:
+def corpus_verdict(
+    words: float,
+    tokens_per_word: float,
+    base_params: float,
+    base_tokens: float,
+    tokens_per_param: float = TOKENS_PER_PARAM,
+) -> dict[str, float]:
     """What a W-word corpus supports from scratch vs what a base model saw (01_scaling_laws)."""
     tokens = _positive("words", words) * _positive("tokens_per_word", tokens_per_word)
     optimal = compute_optimal_params(tokens, tokens_per_param)

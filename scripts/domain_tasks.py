@@ -9,26 +9,52 @@ from domain_facts import CATEGORIES, SEVERITIES, current_values
 NOT_IN_DOCS = "not in the documentation"
 
 SPEC_QUESTIONS = {
-    "refrigerant_charge_kg": (["How much refrigerant is in a {m}?",
-                               "I'm recovering the gas from a {m}. How many kilos should come out?",
-                               "factory charge on the {m}?"], "{v} kg"),
-    "refrigerant": (["Which refrigerant does the {m} run on?",
-                     "what gas is in a {m}", "Do I need R-32 or something else for the {m}?"], "{v}"),
-    "fuse_a": (["What fuse rating does the {m} need?",
-                "sizing the breaker for a {m}, what amps?"], "{v} A"),
-    "min_flow_l_min": (["What is the lowest water flow a {m} accepts?",
-                        "minimum flow rate for {m} please"], "{v} l/min"),
-    "max_lwt_c": (["How hot can the leaving water get on a {m}?",
-                   "max flow temperature of the {m}?"], "{v} C"),
-    "fill_pressure_bar": (["To what pressure should I fill the water side of a {m}?",
-                           "cold fill pressure {m}?"], "{v} bar"),
+    "refrigerant_charge_kg": (
+        [
+            "How much refrigerant is in a {m}?",
+            "I'm recovering the gas from a {m}. How many kilos should come out?",
+            "factory charge on the {m}?",
+        ],
+        "{v} kg",
+    ),
+    "refrigerant": (
+        [
+            "Which refrigerant does the {m} run on?",
+            "what gas is in a {m}",
+            "Do I need R-32 or something else for the {m}?",
+        ],
+        "{v}",
+    ),
+    "fuse_a": (
+        ["What fuse rating does the {m} need?", "sizing the breaker for a {m}, what amps?"],
+        "{v} A",
+    ),
+    "min_flow_l_min": (
+        ["What is the lowest water flow a {m} accepts?", "minimum flow rate for {m} please"],
+        "{v} l/min",
+    ),
+    "max_lwt_c": (
+        ["How hot can the leaving water get on a {m}?", "max flow temperature of the {m}?"],
+        "{v} C",
+    ),
+    "fill_pressure_bar": (
+        ["To what pressure should I fill the water side of a {m}?", "cold fill pressure {m}?"],
+        "{v} bar",
+    ),
     "sound_power_dba": (["How loud is the {m} (sound power)?"], "{v} dB(A)"),
 }
 
 
 def _q(kind, question, answer, docs, sections, key, aliases=()):
-    return {"type": kind, "question": question, "answer": answer, "aliases": list(aliases),
-            "gold_doc_ids": docs, "gold_section_ids": sections, "fact_key": key}
+    return {
+        "type": kind,
+        "question": question,
+        "answer": answer,
+        "aliases": list(aliases),
+        "gold_doc_ids": docs,
+        "gold_section_ids": sections,
+        "fact_key": key,
+    }
 
 
 def _single(facts, rng, now):
@@ -37,17 +63,47 @@ def _single(facts, rng, now):
         m = p["model"]
         for field, (templates, fmt) in SPEC_QUESTIONS.items():
             ans = fmt.format(v=p[field])
-            out.append(_q("single_fact", rng.choice(templates).format(m=m), ans,
-                          [f"MAN-{m}"], [f"MAN-{m}#s2"], f"{m}:{field}", [str(p[field])]))
+            out.append(
+                _q(
+                    "single_fact",
+                    rng.choice(templates).format(m=m),
+                    ans,
+                    [f"MAN-{m}"],
+                    [f"MAN-{m}#s2"],
+                    f"{m}:{field}",
+                    [str(p[field])],
+                )
+            )
     for c in facts["error_codes"]:
-        out.append(_q("single_fact", rng.choice([
-            f"My display shows {c['code']}. What does it mean?",
-            f"what is code {c['code']}", f"Alarm {c['code']} came up overnight - what is it?"]),
-            c["title"], [f"ERR-{c['code']}"], [f"ERR-{c['code']}#s1"], f"{c['code']}:title"))
+        out.append(
+            _q(
+                "single_fact",
+                rng.choice(
+                    [
+                        f"My display shows {c['code']}. What does it mean?",
+                        f"what is code {c['code']}",
+                        f"Alarm {c['code']} came up overnight - what is it?",
+                    ]
+                ),
+                c["title"],
+                [f"ERR-{c['code']}"],
+                [f"ERR-{c['code']}#s1"],
+                f"{c['code']}:title",
+            )
+        )
         if ("severity", c["code"]) not in now:
-            out.append(_q("single_fact", rng.choice([
-                f"How serious is a {c['code']} alarm?", f"severity of {c['code']}?"]),
-                c["severity"], [f"ERR-{c['code']}"], [f"ERR-{c['code']}#s4"], f"{c['code']}:sev"))
+            out.append(
+                _q(
+                    "single_fact",
+                    rng.choice(
+                        [f"How serious is a {c['code']} alarm?", f"severity of {c['code']}?"]
+                    ),
+                    c["severity"],
+                    [f"ERR-{c['code']}"],
+                    [f"ERR-{c['code']}#s4"],
+                    f"{c['code']}:sev",
+                )
+            )
     superseded = {b["old"] for b in facts["bulletins"] if b["kind"] == "part"}
     pairs = {}
     for q in facts["parts"]:
@@ -56,26 +112,69 @@ def _single(facts, rng, now):
     for (name, m), qs in sorted(pairs.items()):
         if len(qs) == 1 and qs[0]["part_number"] not in superseded:
             pn = qs[0]["part_number"]
-            out.append(_q("single_fact", rng.choice([
-                f"What's the part number of the {name} for a {m}?",
-                f"need to order a {name} for {m}, which P/N?"]), pn,
-                [f"PRT-{pn}"], [f"PRT-{pn}#s1"], f"{pn}:pn"))
+            out.append(
+                _q(
+                    "single_fact",
+                    rng.choice(
+                        [
+                            f"What's the part number of the {name} for a {m}?",
+                            f"need to order a {name} for {m}, which P/N?",
+                        ]
+                    ),
+                    pn,
+                    [f"PRT-{pn}"],
+                    [f"PRT-{pn}#s1"],
+                    f"{pn}:pn",
+                )
+            )
     for r in facts["procedures"]:
         if ("interval", r["id"]) not in now:
-            out.append(_q("single_fact", rng.choice([
-                f"How often is the {r['title'].lower()} due?",
-                f"interval for {r['id']}?"]), f"{r['interval_months']} months",
-                [r["id"]], [f"{r['id']}#s4"], f"{r['id']}:interval", [str(r["interval_months"])]))
+            out.append(
+                _q(
+                    "single_fact",
+                    rng.choice(
+                        [f"How often is the {r['title'].lower()} due?", f"interval for {r['id']}?"]
+                    ),
+                    f"{r['interval_months']} months",
+                    [r["id"]],
+                    [f"{r['id']}#s4"],
+                    f"{r['id']}:interval",
+                    [str(r["interval_months"])],
+                )
+            )
         if ("torque", r["id"]) not in now:
-            out.append(_q("single_fact", rng.choice([
-                f"What torque do the {r['fastener']} get in the {r['title'].lower()}?",
-                f"torque spec for the {r['fastener']} ({r['id']})?"]), f"{r['torque_nm']} Nm",
-                [r["id"]], [f"{r['id']}#s4"], f"{r['id']}:torque", [str(r["torque_nm"])]))
+            out.append(
+                _q(
+                    "single_fact",
+                    rng.choice(
+                        [
+                            f"What torque do the {r['fastener']} get in the {r['title'].lower()}?",
+                            f"torque spec for the {r['fastener']} ({r['id']})?",
+                        ]
+                    ),
+                    f"{r['torque_nm']} Nm",
+                    [r["id"]],
+                    [f"{r['id']}#s4"],
+                    f"{r['id']}:torque",
+                    [str(r["torque_nm"])],
+                )
+            )
     for g in facts["glossary"]:
-        out.append(_q("single_fact", rng.choice([
-            f"In our service notes, what does '{g['term']}' stand for?",
-            f"a tech wrote {g['term']} in the log. meaning?"]), g["meaning"],
-            ["GLOSSARY"], ["GLOSSARY#s1"], f"gloss:{g['term']}"))
+        out.append(
+            _q(
+                "single_fact",
+                rng.choice(
+                    [
+                        f"In our service notes, what does '{g['term']}' stand for?",
+                        f"a tech wrote {g['term']} in the log. meaning?",
+                    ]
+                ),
+                g["meaning"],
+                ["GLOSSARY"],
+                ["GLOSSARY#s1"],
+                f"gloss:{g['term']}",
+            )
+        )
     return out
 
 
@@ -86,27 +185,38 @@ def _superseded(facts, rng):
         doc, sec = [b["id"]], [f"{b['id']}#s1"]
         if b["kind"] == "torque":
             r = procs[b["procedure"]]
-            for t in (f"What torque should the {r['fastener']} be tightened to in {r['id']}?",
-                      f"current torque value for the {r['fastener']} ({r['title'].lower()})",
-                      f"Tightening the {r['fastener']} now - how many Nm?"):
-                out.append(_q("superseded", t, f"{b['new']} Nm", doc, sec, b["id"], [str(b["new"])]))
+            for t in (
+                f"What torque should the {r['fastener']} be tightened to in {r['id']}?",
+                f"current torque value for the {r['fastener']} ({r['title'].lower()})",
+                f"Tightening the {r['fastener']} now - how many Nm?",
+            ):
+                out.append(
+                    _q("superseded", t, f"{b['new']} Nm", doc, sec, b["id"], [str(b["new"])])
+                )
         elif b["kind"] == "interval":
             r = procs[b["procedure"]]
-            for t in (f"How often must the {r['title'].lower()} be done now?",
-                      f"What is the current interval of {r['id']}?",
-                      f"{r['title']}: how many months between visits?"):
-                out.append(_q("superseded", t, f"{b['new']} months", doc, sec, b["id"],
-                              [str(b["new"])]))
+            for t in (
+                f"How often must the {r['title'].lower()} be done now?",
+                f"What is the current interval of {r['id']}?",
+                f"{r['title']}: how many months between visits?",
+            ):
+                out.append(
+                    _q("superseded", t, f"{b['new']} months", doc, sec, b["id"], [str(b["new"])])
+                )
         elif b["kind"] == "part":
             m = b["compatible"][0]
-            for t in (f"Which part number should I fit as the {b['name']} on a {m}?",
-                      f"current P/N for the {b['name']} used on the {m}?",
-                      f"Is {b['old']} still the right {b['name']}? If not, what replaces it?"):
+            for t in (
+                f"Which part number should I fit as the {b['name']} on a {m}?",
+                f"current P/N for the {b['name']} used on the {m}?",
+                f"Is {b['old']} still the right {b['name']}? If not, what replaces it?",
+            ):
                 out.append(_q("superseded", t, b["new"], doc, sec, b["id"]))
         else:
-            for t in (f"How severe is code {b['code']} today?",
-                      f"What severity should I log for {b['code']}?",
-                      f"{b['code']} alarm: what severity class is it now?"):
+            for t in (
+                f"How severe is code {b['code']} today?",
+                f"What severity should I log for {b['code']}?",
+                f"{b['code']} alarm: what severity class is it now?",
+            ):
                 out.append(_q("superseded", t, b["new"], doc, sec, b["id"]))
     return out
 
@@ -120,18 +230,32 @@ def _two_doc(facts, rng):
         if name is None:
             continue
         fams = c["families"]
-        cands = [(q, m) for q in facts["parts"] if q["name"] == name and q["part_number"]
-                 not in superseded for m in q["compatible"] if m.split("-")[0] in fams]
-        unique = [(q, m) for q, m in cands
-                  if sum(1 for q2, m2 in cands if m2 == m) == 1]
+        cands = [
+            (q, m)
+            for q in facts["parts"]
+            if q["name"] == name and q["part_number"] not in superseded
+            for m in q["compatible"]
+            if m.split("-")[0] in fams
+        ]
+        unique = [(q, m) for q, m in cands if sum(1 for q2, m2 in cands if m2 == m) == 1]
         for q, m in unique[:4]:
-            t = rng.choice([f"A {m} shows {c['code']}. Which part number do I need for the repair?",
-                            f"{c['code']} on our {m}: what's the P/N of the part the fix calls for?",
-                            f"Fixing {c['code']} on a {m} - which part do I order (P/N)?"])
-            out.append(_q("two_document", t, q["part_number"],
-                          [f"ERR-{c['code']}", f"PRT-{q['part_number']}"],
-                          [f"ERR-{c['code']}#s3", f"PRT-{q['part_number']}#s1"],
-                          f"{c['code']}:{m}:2doc"))
+            t = rng.choice(
+                [
+                    f"A {m} shows {c['code']}. Which part number do I need for the repair?",
+                    f"{c['code']} on our {m}: what's the P/N of the part the fix calls for?",
+                    f"Fixing {c['code']} on a {m} - which part do I order (P/N)?",
+                ]
+            )
+            out.append(
+                _q(
+                    "two_document",
+                    t,
+                    q["part_number"],
+                    [f"ERR-{c['code']}", f"PRT-{q['part_number']}"],
+                    [f"ERR-{c['code']}#s3", f"PRT-{q['part_number']}#s1"],
+                    f"{c['code']}:{m}:2doc",
+                )
+            )
     return out
 
 
@@ -153,9 +277,18 @@ def _unanswerable(facts, rng):
         for m in rng.sample(models, 3):
             out.append(_q("unanswerable", t.format(m=m), NOT_IN_DOCS, [], [], f"un:{i}:{m}"))
     for g in GHOST_MODELS:
-        out.append(_q("unanswerable", rng.choice([f"What refrigerant charge does the {g} have?",
-                                                  f"fuse rating for a {g}?"]),
-                      NOT_IN_DOCS, [], [], f"ghost:{g}"))
+        out.append(
+            _q(
+                "unanswerable",
+                rng.choice(
+                    [f"What refrigerant charge does the {g} have?", f"fuse rating for a {g}?"]
+                ),
+                NOT_IN_DOCS,
+                [],
+                [],
+                f"ghost:{g}",
+            )
+        )
     return out
 
 
@@ -181,24 +314,67 @@ def render_qa(facts: dict, docs: list[dict], rng: random.Random) -> list[dict]:
 
 
 OTHER_SCENARIOS = [  # (category, severity, onsite, summary, customer phrasings)
-    ("noise_vibration", "low", False, "slight hum from the unit", [
-        "there is a slight hum from the unit at night", "a low humming noise since last week"]),
-    ("noise_vibration", "medium", True, "loud rattling and vibration from the unit", [
-        "the whole unit rattles and shakes when the compressor starts",
-        "loud banging and vibration, you can hear it through the wall"]),
-    ("maintenance_request", "low", True, "annual service requested", [
-        "we would like to book the annual service", "our yearly maintenance visit is due"]),
-    ("warranty_billing", "low", False, "question about an invoice or warranty", [
-        "I was charged twice for the last visit", "is the repair covered by the warranty?"]),
-    ("installation", "medium", True, "new installation needs commissioning", [
-        "the new unit is installed and needs commissioning",
-        "installer finished yesterday, who does the start-up?"]),
-    ("controls_software", "low", False, "how-to question about controller settings", [
-        "how do I change the heating curve on the display",
-        "can't find the setting for quiet mode"]),
-    ("water_hydraulics", "medium", False, "water pressure keeps dropping", [
-        "the pressure gauge keeps falling and I have to top up every week",
-        "water pressure drops from 1.5 to 0.8 bar over a few days"]),
+    (
+        "noise_vibration",
+        "low",
+        False,
+        "slight hum from the unit",
+        ["there is a slight hum from the unit at night", "a low humming noise since last week"],
+    ),
+    (
+        "noise_vibration",
+        "medium",
+        True,
+        "loud rattling and vibration from the unit",
+        [
+            "the whole unit rattles and shakes when the compressor starts",
+            "loud banging and vibration, you can hear it through the wall",
+        ],
+    ),
+    (
+        "maintenance_request",
+        "low",
+        True,
+        "annual service requested",
+        ["we would like to book the annual service", "our yearly maintenance visit is due"],
+    ),
+    (
+        "warranty_billing",
+        "low",
+        False,
+        "question about an invoice or warranty",
+        ["I was charged twice for the last visit", "is the repair covered by the warranty?"],
+    ),
+    (
+        "installation",
+        "medium",
+        True,
+        "new installation needs commissioning",
+        [
+            "the new unit is installed and needs commissioning",
+            "installer finished yesterday, who does the start-up?",
+        ],
+    ),
+    (
+        "controls_software",
+        "low",
+        False,
+        "how-to question about controller settings",
+        [
+            "how do I change the heating curve on the display",
+            "can't find the setting for quiet mode",
+        ],
+    ),
+    (
+        "water_hydraulics",
+        "medium",
+        False,
+        "water pressure keeps dropping",
+        [
+            "the pressure gauge keeps falling and I have to top up every week",
+            "water pressure drops from 1.5 to 0.8 bar over a few days",
+        ],
+    ),
 ]
 
 
@@ -208,8 +384,16 @@ def _onsite(category: str, severity: str) -> bool:
 
 def _mention(rng, model):
     fam, size = model.split("-")
-    return rng.choice([model, model, f"{fam}{size}", f"{fam.lower()}-{size}", f"Veldmark {model}",
-                       f"{fam} {size}"])
+    return rng.choice(
+        [
+            model,
+            model,
+            f"{fam}{size}",
+            f"{fam.lower()}-{size}",
+            f"Veldmark {model}",
+            f"{fam} {size}",
+        ]
+    )
 
 
 def _code_mention(rng, code):
@@ -234,18 +418,31 @@ def _voice(rng, voice, unit, problem, extra):
     if voice == "terse":
         return f"{unit} - {problem}. pls advise"
     if voice == "angry":
-        return (f"This is the THIRD time I'm writing!!! My {unit}: {problem}. {extra} "
-                "Nobody answers the phone. Fix it NOW.")
+        return (
+            f"This is the THIRD time I'm writing!!! My {unit}: {problem}. {extra} "
+            "Nobody answers the phone. Fix it NOW."
+        )
     if voice == "formal":
-        return (f"Dear Veldmark service team, we would like to report that our {unit} has the "
-                f"following issue: {problem}. {extra} Kind regards, facilities management.")
-    text = (f"hi, so we have a {unit} in the plant room and {problem}. {extra} my colleague "
-            "thought it might be the weather but I'm not sure, anyway could someone look at it")
+        return (
+            f"Dear Veldmark service team, we would like to report that our {unit} has the "
+            f"following issue: {problem}. {extra} Kind regards, facilities management."
+        )
+    text = (
+        f"hi, so we have a {unit} in the plant room and {problem}. {extra} my colleague "
+        "thought it might be the weather but I'm not sure, anyway could someone look at it"
+    )
     return _typos(rng, text) if voice == "typos" else text
 
 
-EXTRAS = ["It started this morning.", "The building is getting cold.", "It happened after a power cut.",
-          "We reset it once already.", "Tenants are complaining.", "No idea what changed.", ""]
+EXTRAS = [
+    "It started this morning.",
+    "The building is getting cold.",
+    "It happened after a power cut.",
+    "We reset it once already.",
+    "Tenants are complaining.",
+    "No idea what changed.",
+    "",
+]
 
 
 def triage_schema(facts: dict) -> dict:
@@ -280,19 +477,35 @@ def render_tickets(facts: dict, rng: random.Random, n: int = 2600) -> tuple[list
             c = rng.choice([c for c in facts["error_codes"] if p["family"] in c["families"]])
             sev = now.get(("severity", c["code"]), (c["severity"], None))[0]
             cat, code = c["category"], c["code"]
-            problem = rng.choice([f"display shows {_code_mention(rng, code)}",
-                                  f"it stopped with {_code_mention(rng, code)} on the screen",
-                                  f"{_code_mention(rng, code)} keeps coming back"])
+            problem = rng.choice(
+                [
+                    f"display shows {_code_mention(rng, code)}",
+                    f"it stopped with {_code_mention(rng, code)} on the screen",
+                    f"{_code_mention(rng, code)} keeps coming back",
+                ]
+            )
             summary = f"{model or 'Unit'} shows {code} ({c['title']})"
             onsite = _onsite(cat, sev)
         else:
             cat, sev, onsite, summary_text, phrasings = rng.choice(OTHER_SCENARIOS)
             code, problem = None, rng.choice(phrasings)
             summary = f"{model or 'Unit'}: {summary_text}"
-        target = {"product": model, "error_code": code, "category": cat, "severity": sev,
-                  "onsite_required": onsite, "summary": summary[:120]}
+        target = {
+            "product": model,
+            "error_code": code,
+            "category": cat,
+            "severity": sev,
+            "onsite_required": onsite,
+            "summary": summary[:120],
+        }
         split = "test" if i % 10 == 0 else "validation" if i % 10 == 1 else "train"
-        out.append({"id": f"t{i:05d}", "split": split, "voice": voice,
-                    "ticket": _voice(rng, voice, unit, problem, rng.choice(EXTRAS)).strip(),
-                    "triage": target})
+        out.append(
+            {
+                "id": f"t{i:05d}",
+                "split": split,
+                "voice": voice,
+                "ticket": _voice(rng, voice, unit, problem, rng.choice(EXTRAS)).strip(),
+                "triage": target,
+            }
+        )
     return out, triage_schema(facts)

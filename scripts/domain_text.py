@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import random
 
-SITES = ["Harbour Rd plant rm", "Elm St school", "Northgate clinic", "Quarry Ln depot",
-         "Mill Yard offices", "Riverside pool", "Kestrel Ct flats", "Old Brewery lofts",
-         "St Aldo hospital", "Fenwick data hall", "Tanner St hotel", "Westfield library",
-         "Birch Ave care home", "Canal Wharf lab", "Station Sq mall", "Ashby leisure ctr"]
+SITES = [
+    "Harbour Rd plant rm",
+    "Elm St school",
+    "Northgate clinic",
+    "Quarry Ln depot",
+    "Mill Yard offices",
+    "Riverside pool",
+    "Kestrel Ct flats",
+    "Old Brewery lofts",
+    "St Aldo hospital",
+    "Fenwick data hall",
+    "Tanner St hotel",
+    "Westfield library",
+    "Birch Ave care home",
+    "Canal Wharf lab",
+    "Station Sq mall",
+    "Ashby leisure ctr",
+]
 TECHS = ["JK", "MR", "AB", "TS", "LW", "PD", "RN", "CF", "HV", "OE"]
 
 
@@ -25,36 +39,48 @@ def _entry(rng: random.Random, facts: dict) -> str:
     dlt, sh, sc = rng.randint(70, 125), rng.randint(1, 14), rng.randint(1, 9)
     lwt, ewt = rng.randint(30, 60), rng.randint(25, 55)
     if kind == 0:
-        return (f"{hh:02d}{mm} o/s {site}. {m} #{unit_no} in {rng.choice(['HL', 'SL'])}, "
-                f"{c['code']} on ctrl. DLT {dlt}C SH {sh}K SC {sc}K. chk'd "
-                f"{rng.choice(['EEV coil', 'FD', 'HPS', 'CCH', 'inv', 'strnr', 'FS'])} - "
-                f"{rng.choice(['u/s', 'OK', 'NFF', 'marginal'])}. repl {q['name']} P/N "
-                f"{q['part_number']}. rst, RTN {hh + 1:02d}{mm}. {rng.choice(['blue tag', 'ACK', 'WO closed'])}.")
+        return (
+            f"{hh:02d}{mm} o/s {site}. {m} #{unit_no} in {rng.choice(['HL', 'SL'])}, "
+            f"{c['code']} on ctrl. DLT {dlt}C SH {sh}K SC {sc}K. chk'd "
+            f"{rng.choice(['EEV coil', 'FD', 'HPS', 'CCH', 'inv', 'strnr', 'FS'])} - "
+            f"{rng.choice(['u/s', 'OK', 'NFF', 'marginal'])}. repl {q['name']} P/N "
+            f"{q['part_number']}. rst, RTN {hh + 1:02d}{mm}. {rng.choice(['blue tag', 'ACK', 'WO closed'])}."
+        )
     if kind == 1:
-        return (f"Handover {rng.choice(TECHS)}->{rng.choice(TECHS)}: {site}, {m} S/N "
-                f"{rng.randint(100000, 999999)}. {c['code']} x{rng.randint(2, 6)} in 24 hrs. "
-                f"POA {q['part_number']} ETA {rng.randint(1, 5)}d. unit {rng.choice(['red tag', 'running on SL', 'limited to 50%'])}. "
-                f"LWT {lwt} EWT {ewt} dT {abs(lwt - ewt)}K. TBC w/ site mgr.")
+        return (
+            f"Handover {rng.choice(TECHS)}->{rng.choice(TECHS)}: {site}, {m} S/N "
+            f"{rng.randint(100000, 999999)}. {c['code']} x{rng.randint(2, 6)} in 24 hrs. "
+            f"POA {q['part_number']} ETA {rng.randint(1, 5)}d. unit {rng.choice(['red tag', 'running on SL', 'limited to 50%'])}. "
+            f"LWT {lwt} EWT {ewt} dT {abs(lwt - ewt)}K. TBC w/ site mgr."
+        )
     if kind == 2:
-        return (f"Incident rpt {site}: {m} tripped {c['code']} after "
-                f"{rng.choice(['PL on mains', 'MC chatter', 'amb below min', 'LGN cycle', 'fw update'])}. "
-                f"LOTO applied, PPE on. MEGG comp IR {rng.randint(2, 400)} MOhm. "
-                f"{rng.choice(['DCL ok', 'DCL low', 'SPM tripped', 'CT sec 21V'])}. "
-                f"{rng.choice(['FTF', 'NFF, monitor', 'DOA part, reorder', 'escalated to L2'])}.")
+        return (
+            f"Incident rpt {site}: {m} tripped {c['code']} after "
+            f"{rng.choice(['PL on mains', 'MC chatter', 'amb below min', 'LGN cycle', 'fw update'])}. "
+            f"LOTO applied, PPE on. MEGG comp IR {rng.randint(2, 400)} MOhm. "
+            f"{rng.choice(['DCL ok', 'DCL low', 'SPM tripped', 'CT sec 21V'])}. "
+            f"{rng.choice(['FTF', 'NFF, monitor', 'DOA part, reorder', 'escalated to L2'])}."
+        )
     if kind == 3:
-        return (f"{r['id']} done on {m} #{unit_no} @ {site}. {r['fastener']} torqued "
-                f"{r['torque_nm']} Nm, next due {r['interval_months']} mo. GLY {rng.randint(20, 40)}% by RFM, "
-                f"XV precharge {rng.choice(['0.5', '1.0', '1.5'])} bar(g), AAV {rng.choice(['ok', 'seized, repl'])}. "
-                f"walk-down ok.")
-    return (f"WO {rng.randint(40000, 99999)} {site} {m}: cust reports {c['title']}. "
-            f"VTK log shows {c['code']} + {rng.choice(facts['error_codes'])['code']}. "
-            f"SST {rng.randint(-20, 8)}C SDT {rng.randint(30, 62)}C, 4WV {rng.choice(['ok', 'sticky', 'coil o/c'])}, "
-            f"CP {rng.choice(['ok', 'brg noisy', 'u/s'])}, FS {rng.choice(['ok', 'paddle stuck'])}. sp {lwt}C.")
+        return (
+            f"{r['id']} done on {m} #{unit_no} @ {site}. {r['fastener']} torqued "
+            f"{r['torque_nm']} Nm, next due {r['interval_months']} mo. GLY {rng.randint(20, 40)}% by RFM, "
+            f"XV precharge {rng.choice(['0.5', '1.0', '1.5'])} bar(g), AAV {rng.choice(['ok', 'seized, repl'])}. "
+            f"walk-down ok."
+        )
+    return (
+        f"WO {rng.randint(40000, 99999)} {site} {m}: cust reports {c['title']}. "
+        f"VTK log shows {c['code']} + {rng.choice(facts['error_codes'])['code']}. "
+        f"SST {rng.randint(-20, 8)}C SDT {rng.randint(30, 62)}C, 4WV {rng.choice(['ok', 'sticky', 'coil o/c'])}, "
+        f"CP {rng.choice(['ok', 'brg noisy', 'u/s'])}, FS {rng.choice(['ok', 'paddle stuck'])}. sp {lwt}C."
+    )
 
 
-def render_corpus(facts: dict, rng: random.Random, train_entries: int = 16000,
-                  heldout_entries: int = 1100) -> dict[str, str]:
+def render_corpus(
+    facts: dict, rng: random.Random, train_entries: int = 16000, heldout_entries: int = 1100
+) -> dict[str, str]:
     """Technician logs full of shorthand: a training split and a held-out split."""
+
     def block(n):
         days, lines = [], []
         for i in range(n):
@@ -62,29 +88,97 @@ def render_corpus(facts: dict, rng: random.Random, train_entries: int = 16000,
                 days.append("\n".join(lines))
                 lines = []
             if not lines:
-                lines.append(f"=== Shift log {rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-"
-                             f"{rng.randint(1, 28):02d} tech {rng.choice(TECHS)} ===")
+                lines.append(
+                    f"=== Shift log {rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-"
+                    f"{rng.randint(1, 28):02d} tech {rng.choice(TECHS)} ==="
+                )
             lines.append(_entry(rng, facts))
         days.append("\n".join(lines))
         return "\n\n".join(days) + "\n"
+
     return {"train": block(train_entries), "heldout": block(heldout_entries)}
 
 
-NAMES = ["Ada", "Tomas", "Mira", "Jonah", "Lena", "Oskar", "Priya", "Felix", "Hana", "Ruben",
-         "Iris", "Milo", "Nora", "Elias", "Sofia", "Caleb", "Greta", "Idris", "June", "Wendel"]
-PLACES = ["the market square", "the old bridge", "the harbour", "the village green",
-          "the library steps", "the orchard", "the railway station", "the hill above the town",
-          "the bakery on the corner", "the river path", "the museum garden", "the bus stop"]
-TIMES = ["early on Saturday", "just after lunch", "late in the evening", "on a grey Monday",
-         "before sunrise", "in the middle of the afternoon", "one windy morning", "at dusk"]
-THINGS = ["a basket of apples", "an old map", "a blue umbrella", "a loaf of rye bread",
-          "a bundle of letters", "a wooden chair", "a jar of honey", "a borrowed bicycle",
-          "a paperback novel", "a pot of basil", "a pair of boots", "a tin of biscuits"]
-FEELINGS = ["pleased", "tired but happy", "a little nervous", "curious", "relieved",
-            "surprised", "calm", "restless", "grateful", "thoughtful"]
-WEATHER = ["a light rain was falling", "the sun came out between the clouds",
-           "a cold wind blew from the sea", "the air smelled of cut grass",
-           "fog hid the tops of the trees", "it was warmer than anyone expected"]
+NAMES = [
+    "Ada",
+    "Tomas",
+    "Mira",
+    "Jonah",
+    "Lena",
+    "Oskar",
+    "Priya",
+    "Felix",
+    "Hana",
+    "Ruben",
+    "Iris",
+    "Milo",
+    "Nora",
+    "Elias",
+    "Sofia",
+    "Caleb",
+    "Greta",
+    "Idris",
+    "June",
+    "Wendel",
+]
+PLACES = [
+    "the market square",
+    "the old bridge",
+    "the harbour",
+    "the village green",
+    "the library steps",
+    "the orchard",
+    "the railway station",
+    "the hill above the town",
+    "the bakery on the corner",
+    "the river path",
+    "the museum garden",
+    "the bus stop",
+]
+TIMES = [
+    "early on Saturday",
+    "just after lunch",
+    "late in the evening",
+    "on a grey Monday",
+    "before sunrise",
+    "in the middle of the afternoon",
+    "one windy morning",
+    "at dusk",
+]
+THINGS = [
+    "a basket of apples",
+    "an old map",
+    "a blue umbrella",
+    "a loaf of rye bread",
+    "a bundle of letters",
+    "a wooden chair",
+    "a jar of honey",
+    "a borrowed bicycle",
+    "a paperback novel",
+    "a pot of basil",
+    "a pair of boots",
+    "a tin of biscuits",
+]
+FEELINGS = [
+    "pleased",
+    "tired but happy",
+    "a little nervous",
+    "curious",
+    "relieved",
+    "surprised",
+    "calm",
+    "restless",
+    "grateful",
+    "thoughtful",
+]
+WEATHER = [
+    "a light rain was falling",
+    "the sun came out between the clouds",
+    "a cold wind blew from the sea",
+    "the air smelled of cut grass",
+    "fog hid the tops of the trees",
+    "it was warmer than anyone expected",
+]
 SENTENCES = [
     "{name} walked to {place} {time}, carrying {thing}.",
     "When {name} arrived at {place}, {weather}.",
@@ -107,24 +201,43 @@ SENTENCES = [
     "{name2} grew up near {place} and still knows every stone of it.",
     "Some people prefer the city, but {name} liked the slow pace of the town.",
 ]
-TOPICS = ["the new bus timetable", "the autumn fair", "learning to swim", "their grandmother's garden",
-          "a film they had both seen", "the price of vegetables", "an old school friend",
-          "how to bake bread", "the best way to the coast", "a book about the stars",
-          "the history of the bridge", "the football match"]
+TOPICS = [
+    "the new bus timetable",
+    "the autumn fair",
+    "learning to swim",
+    "their grandmother's garden",
+    "a film they had both seen",
+    "the price of vegetables",
+    "an old school friend",
+    "how to bake bread",
+    "the best way to the coast",
+    "a book about the stars",
+    "the history of the bridge",
+    "the football match",
+]
 FOODS = ["honey", "cinnamon", "butter", "sugar", "salt", "yeast", "nutmeg", "lemon zest"]
 
 
 def _paragraph(rng: random.Random) -> str:
     name, name2 = rng.sample(NAMES, 2)
-    fill = {"name": name, "name2": name2, "place": rng.choice(PLACES), "time": rng.choice(TIMES),
-            "thing": rng.choice(THINGS), "feeling": rng.choice(FEELINGS),
-            "weather": rng.choice(WEATHER), "topic": rng.choice(TOPICS), "food": rng.choice(FOODS)}
+    fill = {
+        "name": name,
+        "name2": name2,
+        "place": rng.choice(PLACES),
+        "time": rng.choice(TIMES),
+        "thing": rng.choice(THINGS),
+        "feeling": rng.choice(FEELINGS),
+        "weather": rng.choice(WEATHER),
+        "topic": rng.choice(TOPICS),
+        "food": rng.choice(FOODS),
+    }
     picked = rng.sample(SENTENCES, rng.randint(4, 7))
     return " ".join(s.format(**fill) for s in picked)
 
 
-def render_general(rng: random.Random, train_paragraphs: int = 2500,
-                   heldout_paragraphs: int = 420) -> dict[str, str]:
+def render_general(
+    rng: random.Random, train_paragraphs: int = 2500, heldout_paragraphs: int = 420
+) -> dict[str, str]:
     """Plain everyday English written for this project: a replay split and a held-out split."""
     train = "\n\n".join(_paragraph(rng) for _ in range(train_paragraphs)) + "\n"
     heldout = "\n\n".join(_paragraph(rng) for _ in range(heldout_paragraphs)) + "\n"

@@ -17,8 +17,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from domain_docs import render_documents  # noqa: E402
 from domain_facts import build_facts  # noqa: E402
-from domain_text import render_corpus, render_general  # noqa: E402
 from domain_tasks import render_qa, render_tickets  # noqa: E402
+from domain_text import render_corpus, render_general  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "data" / "veldmark"
@@ -68,12 +68,16 @@ def _readme(out: Path, sums: dict[str, str], n_docs: int, qa: list, tickets: lis
     words = sum(len((out / p).read_text().split()) for p in sums if p.startswith("docs/"))
     rows = "\n".join(
         f"| `{p}` | {(out / p).stat().st_size:,} | `{h}` |"
-        for p, h in sums.items() if not p.startswith("docs/")
+        for p, h in sums.items()
+        if not p.startswith("docs/")
     )
     count = {s: sum(1 for q in qa if q["split"] == s) for s in ("dev", "test")}
-    tcount = {s: sum(1 for t in tickets if t["split"] == s) for s in ("train", "validation", "test")}
-    return README.format(n_docs=n_docs, words=words, rows=rows, **count,
-                         **{f"t_{k}": v for k, v in tcount.items()})
+    tcount = {
+        s: sum(1 for t in tickets if t["split"] == s) for s in ("train", "validation", "test")
+    }
+    return README.format(
+        n_docs=n_docs, words=words, rows=rows, **count, **{f"t_{k}": v for k, v in tcount.items()}
+    )
 
 
 README = """# Veldmark Thermal: the course's sample domain

@@ -36,11 +36,17 @@ def main() -> int:
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         print(f"[{profile}] {path.name} ...", flush=True)
-        NotebookClient(nb, timeout=3600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=3600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         timings[path.stem] = round(time.perf_counter() - start, 1)
         nbformat.write(nb, out_dir / path.name)
-        print(f"[{profile}] {path.name} done in {timings[path.stem]:.0f} s -> {out_dir / path.name}")
+        print(
+            f"[{profile}] {path.name} done in {timings[path.stem]:.0f} s -> {out_dir / path.name}"
+        )
     results = ROOT / "results" / profile
     results.mkdir(parents=True, exist_ok=True)
     (results / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,91 @@
+"""Every transformers / peft / trl name and keyword the course uses exists in the installed libs.
+
+An upgrade that renames something fails here, in CI, instead of in a learner's Colab.
+"""
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import json
+
+import pytest
+
+from helpers import NOTEBOOKS_DIR, REPO_ROOT
+
+LIBRARIES = ("transformers", "peft", "trl", "sentence_transformers", "bitsandbytes", "datasets")
+
+
+def _sources():
+    for path in sorted((REPO_ROOT / "helpers").glob("*.py")):
+        yield path.name, path.read_text()
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        yield (
+            path.name,
+            "\n".join(line for line in code.splitlines() if not line.startswith(("%", "!"))),
+        )
+
+
+def _imported_names():
+    for name, text in _sources():
+        for node in ast.walk(ast.parse(text)):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.split(".")[0] in LIBRARIES
+            ):
+                for alias in node.names:
+                    yield name, node.module, alias.name
+
+
+@pytest.mark.parametrize(("where", "module", "attr"), sorted(set(_imported_names())))
+def test_imported_name_exists(where, module, attr):
+    assert hasattr(importlib.import_module(module), attr), f"{where}: {module}.{attr} is gone"
+
+
+def _accepts(obj, keywords):
+    if dataclasses.is_dataclass(obj):
+        names = {f.name for f in dataclasses.fields(obj)}
+    else:
+        names = set(inspect.signature(obj).parameters)
+    return sorted(set(keywords) - names)
+
+
+# (import path, keywords the course passes). Add a row whenever a helper starts using a new one.
+KEYWORDS = [
+    ("transformers.GenerationConfig", ["max_new_tokens", "do_sample", "pad_token_id"]),
+    (
+        "transformers.PreTrainedTokenizerBase.apply_chat_template",
+        ["tokenize", "add_generation_prompt"],
+    ),
+    ("sentence_transformers.SentenceTransformer", ["device"]),
+]
+
+
+@pytest.mark.parametrize(("path", "keywords"), KEYWORDS, ids=[k[0] for k in KEYWORDS])
+def test_keywords_exist(path, keywords):
+    module, _, attr = path.rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        module, _, cls = module.rpartition(".")
+        obj = getattr(getattr(importlib.import_module(module), cls), attr)
+    if path == "transformers.GenerationConfig":
+        config = obj()
+        missing = [k for k in keywords if not hasattr(config, k)]
+    else:
+        missing = _accepts(obj, keywords)
+    assert not missing, f"{path} no longer accepts {missing}"
+
+
+def test_gguf_loading_api():
+    """load_lm relies on gguf_file= and on removing the gguf quantization config before saving."""
+    from transformers.quantizers import auto
+
+    assert "gguf_file" in inspect.getsource(importlib.import_module("transformers.modeling_utils"))
+    assert hasattr(auto, "AutoHfQuantizer")
+    from transformers.quantizers.base import HfQuantizer
+
+    assert hasattr(HfQuantizer, "remove_quantization_config")

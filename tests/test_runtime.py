@@ -1,0 +1,76 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import runtime
+
+
+def test_profile_default_and_explicit(monkeypatch):
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert runtime.profile() == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert runtime.profile() == "gpu"
+    monkeypatch.setenv("COURSE_PROFILE", " CI ")
+    assert runtime.profile() == "ci"
+
+
+def test_bad_profile_names_the_fix(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "huge")
+    with pytest.raises(ValueError, match="ci, cpu, gpu"):
+        runtime.profile()
+
+
+@pytest.mark.parametrize(
+    ("bf16_ok", "expected", "flags"),
+    [
+        (True, torch.bfloat16, {"bf16": True, "fp16": False}),
+        (False, torch.float16, {"bf16": False, "fp16": True}),
+    ],
+)
+def test_cuda_dtype_t4_gets_fp16(monkeypatch, bf16_ok, expected, flags):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16_ok)
+    cuda = torch.device("cuda")
+    assert runtime.train_dtype(cuda) == expected
+    assert runtime.mixed_precision_flags(cuda) == flags
+
+
+def test_cpu_and_mps_train_in_fp32():
+    assert runtime.train_dtype(torch.device("cpu")) == torch.float32
+    assert runtime.train_dtype(torch.device("mps")) == torch.float32
+    assert runtime.mixed_precision_flags(torch.device("cpu")) == {"bf16": False, "fp16": False}
+
+
+def test_device_order(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert runtime.get_device().type == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert runtime.get_device().type == "mps"
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert runtime.get_device().type == "cpu"
+
+
+def test_seed_everything_repeats():
+    runtime.seed_everything(3)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    runtime.seed_everything(3)
+    assert a == (random.random(), np.random.rand(), torch.rand(1).item())
+    with pytest.raises(ValueError, match="non-negative"):
+        runtime.seed_everything(-1)
+
+
+def test_is_colab(monkeypatch):
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    assert runtime.is_colab() is False
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab")
+    assert runtime.is_colab() is True
+
+
+def test_banner_shows_profile_and_versions(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    text = runtime.banner()
+    for needle in ("torch", "transformers", "trl", "profile", "ci", "train dtype"):
+        assert needle in text
