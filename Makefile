@@ -24,8 +24,8 @@ course: setup  ## run every notebook in order in the default profile; executed c
 	$(BIN)/python scripts/run_course.py
 
 lint: setup
-	$(BIN)/ruff check helpers tests scripts
-	$(BIN)/ruff format --check helpers tests scripts
+	$(BIN)/ruff check helpers tests scripts conftest.py
+	$(BIN)/ruff format --check helpers tests scripts conftest.py
 
 test: lint  ## unit tests + every notebook under nbval in the ci profile, offline
 	$(TEST_ENV) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \

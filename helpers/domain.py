@@ -72,7 +72,7 @@ def parse_markdown(text: str, name: str = "<text>") -> dict[str, Any]:
         if key not in meta:
             raise ValueError(f"{name}: front matter lacks {key!r}")
     sections = []
-    for i, chunk in enumerate(body.split("\n## ")[1:], start=1):
+    for i, chunk in enumerate(("\n" + body).split("\n## ")[1:], start=1):
         heading, _, content = chunk.partition("\n")
         sections.append(
             {

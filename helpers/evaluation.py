@@ -72,3 +72,21 @@ def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a = a / np.linalg.norm(a, axis=1, keepdims=True)
     b = b / np.linalg.norm(b, axis=1, keepdims=True)
     return a @ b.T
+
+
+def recall_at_k(ranked: list[list[str]], gold: list[list[str]], k: int) -> float:
+    """Share of queries with any gold id in the top k (03_rag)."""
+    if len(ranked) != len(gold) or not gold:
+        raise ValueError("need one ranking per query and at least one query")
+    return sum(bool(set(r[:k]) & set(g)) for r, g in zip(ranked, gold, strict=True)) / len(gold)
+
+
+def mrr(ranked: list[list[str]], gold: list[list[str]]) -> float:
+    """Mean reciprocal rank of the first gold id; 0 when it is missing (03_rag)."""
+    if len(ranked) != len(gold) or not gold:
+        raise ValueError("need one ranking per query and at least one query")
+    total = 0.0
+    for r, g in zip(ranked, gold, strict=True):
+        rank = next((i for i, item in enumerate(r, start=1) if item in set(g)), None)
+        total += 1.0 / rank if rank else 0.0
+    return total / len(gold)

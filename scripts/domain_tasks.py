@@ -75,6 +75,8 @@ def _single(facts, rng, now):
                 )
             )
     for c in facts["error_codes"]:
+        # the answer can be read on the code page and in every manual that lists the code
+        mans = [f"MAN-{p['model']}" for p in facts["products"] if p["family"] in c["families"]]
         out.append(
             _q(
                 "single_fact",
@@ -86,8 +88,8 @@ def _single(facts, rng, now):
                     ]
                 ),
                 c["title"],
-                [f"ERR-{c['code']}"],
-                [f"ERR-{c['code']}#s1"],
+                [f"ERR-{c['code']}", *mans],
+                [f"ERR-{c['code']}#s1", *(f"{m}#s7" for m in mans)],
                 f"{c['code']}:title",
             )
         )
@@ -99,8 +101,8 @@ def _single(facts, rng, now):
                         [f"How serious is a {c['code']} alarm?", f"severity of {c['code']}?"]
                     ),
                     c["severity"],
-                    [f"ERR-{c['code']}"],
-                    [f"ERR-{c['code']}#s4"],
+                    [f"ERR-{c['code']}", *mans],
+                    [f"ERR-{c['code']}#s4", *(f"{m}#s7" for m in mans)],
                     f"{c['code']}:sev",
                 )
             )
@@ -122,12 +124,13 @@ def _single(facts, rng, now):
                         ]
                     ),
                     pn,
-                    [f"PRT-{pn}"],
-                    [f"PRT-{pn}#s1"],
+                    [f"PRT-{pn}", f"MAN-{m}"],
+                    [f"PRT-{pn}#s1", f"MAN-{m}#s8"],
                     f"{pn}:pn",
                 )
             )
     for r in facts["procedures"]:
+        mans = [f"MAN-{p['model']}" for p in facts["products"] if p["family"] in r["families"]]
         if ("interval", r["id"]) not in now:
             out.append(
                 _q(
@@ -136,8 +139,8 @@ def _single(facts, rng, now):
                         [f"How often is the {r['title'].lower()} due?", f"interval for {r['id']}?"]
                     ),
                     f"{r['interval_months']} months",
-                    [r["id"]],
-                    [f"{r['id']}#s4"],
+                    [r["id"], *mans],
+                    [f"{r['id']}#s4", *(f"{m}#s6" for m in mans)],
                     f"{r['id']}:interval",
                     [str(r["interval_months"])],
                 )
@@ -246,16 +249,17 @@ def _two_doc(facts, rng):
                     f"Fixing {c['code']} on a {m} - which part do I order (P/N)?",
                 ]
             )
-            out.append(
-                _q(
-                    "two_document",
-                    t,
-                    q["part_number"],
-                    [f"ERR-{c['code']}", f"PRT-{q['part_number']}"],
-                    [f"ERR-{c['code']}#s3", f"PRT-{q['part_number']}#s1"],
-                    f"{c['code']}:{m}:2doc",
-                )
+            # gold = where the answer (the P/N) can be read; hop 1 = where the repair names the part
+            row = _q(
+                "two_document",
+                t,
+                q["part_number"],
+                [f"PRT-{q['part_number']}", f"MAN-{m}"],
+                [f"PRT-{q['part_number']}#s1", f"MAN-{m}#s8"],
+                f"{c['code']}:{m}:2doc",
             )
+            row["hop_doc_ids"] = [f"ERR-{c['code']}", f"TSG-{m}-{c['code'][:2]}"]
+            out.append(row)
     return out
 
 

@@ -71,7 +71,7 @@ def test_bad_split_and_qa_type(tmp_path):
 
 def test_markdown_parsing_and_errors(tmp_path):
     doc = domain.parse_markdown(
-        '---\ndoc_id: D1\ntitle: "A: b"\ntype: faq\n---\n# A\n\n## One\n\nx\n\n## Two\n\ny\n'
+        '---\ndoc_id: D1\ntitle: "A: b"\ntype: faq\n---\n## One\n\nx\n\n## Two\n\ny\n'
     )
     assert [s["section_id"] for s in doc["sections"]] == ["D1#s1", "D1#s2"]
     assert doc["sections"][1]["text"] == "y"

@@ -62,3 +62,13 @@ def test_contains_answer_aliases():
 def test_cosine_matrix():
     m = evaluation.cosine_matrix(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[3.0, 0.0]]))
     assert m[:, 0] == pytest.approx([1.0, 0.0])
+
+
+def test_recall_and_mrr():
+    ranked = [["a", "b", "c"], ["x", "y", "z"], ["q", "g", "r"]]
+    gold = [["a"], ["nope"], ["g", "r"]]
+    assert evaluation.recall_at_k(ranked, gold, 1) == pytest.approx(1 / 3)
+    assert evaluation.recall_at_k(ranked, gold, 2) == pytest.approx(2 / 3)
+    assert evaluation.mrr(ranked, gold) == pytest.approx((1 + 0 + 0.5) / 3)
+    with pytest.raises(ValueError, match="one ranking per query"):
+        evaluation.recall_at_k(ranked, gold[:2], 1)

@@ -37,6 +37,12 @@ def test_cuda_dtype_t4_gets_fp16(monkeypatch, bf16_ok, expected, flags):
     assert runtime.mixed_precision_flags(cuda) == flags
 
 
+def test_inference_dtype(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    assert runtime.inference_dtype(torch.device("cuda")) == torch.float16  # a T4
+    assert runtime.inference_dtype(torch.device("cpu")) == torch.bfloat16
+
+
 def test_cpu_and_mps_train_in_fp32():
     assert runtime.train_dtype(torch.device("cpu")) == torch.float32
     assert runtime.train_dtype(torch.device("mps")) == torch.float32
