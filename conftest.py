@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections
 import os
 
+import pytest
+
 # Set before any kernel starts: notebooks run offline in the small profile even under bare pytest.
 os.environ.setdefault("COURSE_PROFILE", "ci")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,3 +28,28 @@ def pytest_terminal_summary(terminalreporter):
     for name, seconds in sorted(_durations.items()):
         terminalreporter.write_line(f"{seconds:7.1f} s  {name}")
     terminalreporter.write_line(f"{sum(_durations.values()) / 60:7.1f} min total")
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory):
+    """A random 2-layer Llama in the real tokenizer's vocabulary: fast, real shapes, no quality."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from helpers import models
+
+    tokenizer = models.load_tokenizer()
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        tie_word_embeddings=True,
+    )
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("tiny")
+    LlamaForCausalLM(config).save_pretrained(path)
+    return str(path), tokenizer

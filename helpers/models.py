@@ -144,6 +144,16 @@ def load_lm(
     return LoadedLM(model=model, tokenizer=tokenizer, source=source, model_id=model_id)
 
 
+def local_path(model_id: str = LM_ID) -> str:
+    """A folder or hub id that from_pretrained can load for training (04_qlora_sft)."""
+    cached = _cache_path(model_id)
+    if (cached / "config.json").is_file():
+        return str(cached)
+    if packaged_gguf(model_id) is not None and not hub_reachable():
+        return str(convert_packaged(model_id))
+    return model_id
+
+
 def load_tokenizer(model_id: str = LM_ID) -> Any:
     """Only the tokenizer of the course LM, via the same resolution order (01_scaling_laws)."""
     from transformers import AutoTokenizer

@@ -218,20 +218,25 @@ TOPICS = [
 FOODS = ["honey", "cinnamon", "butter", "sugar", "salt", "yeast", "nutmeg", "lemon zest"]
 
 
-def _paragraph(rng: random.Random) -> str:
-    name, name2 = rng.sample(NAMES, 2)
+def _paragraph(rng: random.Random, half: int) -> str:
+    # The replay split (half 0) and the held-out split (half 1) use disjoint sentence templates and
+    # fillers, so training on replay text cannot simply memorise the held-out sentences.
+    def pick(items: list[str]) -> list[str]:
+        return items[half::2]
+
+    name, name2 = rng.sample(pick(NAMES), 2)
     fill = {
         "name": name,
         "name2": name2,
-        "place": rng.choice(PLACES),
-        "time": rng.choice(TIMES),
-        "thing": rng.choice(THINGS),
-        "feeling": rng.choice(FEELINGS),
-        "weather": rng.choice(WEATHER),
-        "topic": rng.choice(TOPICS),
-        "food": rng.choice(FOODS),
+        "place": rng.choice(pick(PLACES)),
+        "time": rng.choice(pick(TIMES)),
+        "thing": rng.choice(pick(THINGS)),
+        "feeling": rng.choice(pick(FEELINGS)),
+        "weather": rng.choice(pick(WEATHER)),
+        "topic": rng.choice(pick(TOPICS)),
+        "food": rng.choice(pick(FOODS)),
     }
-    picked = rng.sample(SENTENCES, rng.randint(4, 7))
+    picked = rng.sample(pick(SENTENCES), rng.randint(4, 7))
     return " ".join(s.format(**fill) for s in picked)
 
 
@@ -239,6 +244,6 @@ def render_general(
     rng: random.Random, train_paragraphs: int = 2500, heldout_paragraphs: int = 420
 ) -> dict[str, str]:
     """Plain everyday English written for this project: a replay split and a held-out split."""
-    train = "\n\n".join(_paragraph(rng) for _ in range(train_paragraphs)) + "\n"
-    heldout = "\n\n".join(_paragraph(rng) for _ in range(heldout_paragraphs)) + "\n"
+    train = "\n\n".join(_paragraph(rng, 0) for _ in range(train_paragraphs)) + "\n"
+    heldout = "\n\n".join(_paragraph(rng, 1) for _ in range(heldout_paragraphs)) + "\n"
     return {"train": train, "heldout": heldout}

@@ -121,7 +121,7 @@ purpose for the RAG security lesson in notebook 03. Never remove it silently.
 | `sft_train/validation/test.jsonl` | {t_train} / {t_validation} / {t_test} support tickets in five voices (terse, rambling, angry, typos, formal) with the target `triage` JSON | |
 | `triage_schema.json` | JSON Schema (draft 2020-12) every target validates against | |
 | `dapt_train.txt`, `dapt_heldout.txt` | shift logs, handovers, incident reports in shorthand (≈2.5 tokens/word with the course tokenizer) | |
-| `general_train.txt`, `general_heldout.txt` | plain everyday English, written by the generator for this project (replay and forgetting) | |
+| `general_train.txt`, `general_heldout.txt` | plain everyday English, written by the generator for this project (replay and forgetting); the two splits use disjoint sentence templates and word lists | |
 
 Triage fields: `product` (one of the 12 models, or null when the ticket names none), `error_code`
 (`E[1-4]NN` or null), `category` (8 labels: refrigerant_circuit, electrical, water_hydraulics,

@@ -61,6 +61,40 @@ KEYWORDS = [
         ["tokenize", "add_generation_prompt"],
     ),
     ("sentence_transformers.SentenceTransformer", ["device"]),
+    (
+        "trl.SFTConfig",
+        [
+            "output_dir",
+            "max_steps",
+            "per_device_train_batch_size",
+            "learning_rate",
+            "lr_scheduler_type",
+            "warmup_steps",
+            "logging_steps",
+            "save_strategy",
+            "report_to",
+            "seed",
+            "max_length",
+            "gradient_checkpointing",
+            "packing",
+            "bf16",
+            "fp16",
+        ],
+    ),
+    (
+        "trl.SFTTrainer",
+        ["model", "args", "train_dataset", "processing_class", "peft_config", "callbacks"],
+    ),
+    ("peft.LoraConfig", ["r", "lora_alpha", "lora_dropout", "target_modules", "task_type"]),
+    (
+        "transformers.BitsAndBytesConfig",
+        [
+            "load_in_4bit",
+            "bnb_4bit_quant_type",
+            "bnb_4bit_use_double_quant",
+            "bnb_4bit_compute_dtype",
+        ],
+    ),
 ]
 
 

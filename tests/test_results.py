@@ -40,5 +40,12 @@ def test_missing_file_says_what_to_run(tmp_path):
 
 
 def test_committed_reference_runs_exist():
-    for notebook in ("00_start_here", "01_scaling_laws", "02_domain_data"):
+    for notebook in (
+        "00_start_here",
+        "01_scaling_laws",
+        "02_domain_data",
+        "03_rag",
+        "04_qlora_sft",
+        "05_dapt",
+    ):
         assert results.load(notebook, "ci", reference=True)

@@ -1,0 +1,226 @@
+"""Supervised fine-tuning with trl: data, LoRA/QLoRA, T4-safe dtypes, metrics (04_qlora_sft)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import torch
+from sklearn.metrics import f1_score
+
+from helpers import runtime
+
+TRIAGE_SYSTEM = (
+    "You triage support tickets for Veldmark Thermal heat pumps and chillers. Reply with one JSON "
+    'object and nothing else, with keys: product (a model like "VX-214", or null), error_code '
+    '(like "E301", or null), category (one of refrigerant_circuit, electrical, water_hydraulics, '
+    "controls_software, noise_vibration, installation, maintenance_request, warranty_billing), "
+    "severity (low, medium, high or critical), onsite_required (true or false), summary (one line)."
+)
+FIELDS = ("product", "error_code", "category", "severity", "onsite_required", "summary")
+TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+def conversational(
+    rows: list[dict[str, Any]],
+    prompt_key: str = "prompt",
+    completion_key: str = "completion",
+    system: str | None = None,
+) -> list[dict]:
+    """Rows -> trl prompt/completion messages; loss falls on the completion only (04_qlora_sft)."""
+    if not rows:
+        raise ValueError("the dataset is empty; SFT needs at least one example")
+    out = []
+    for i, row in enumerate(rows):
+        missing = [k for k in (prompt_key, completion_key) if k not in row]
+        if missing:
+            raise ValueError(
+                f"row {i} lacks field(s) {', '.join(missing)}; each row needs "
+                f"{prompt_key!r} and {completion_key!r}"
+            )
+        completion = row[completion_key]
+        if not isinstance(completion, str):
+            completion = json.dumps(completion, separators=(", ", ": "))
+        prompt = [{"role": "system", "content": system}] if system else []
+        prompt.append({"role": "user", "content": row[prompt_key]})
+        out.append({"prompt": prompt, "completion": [{"role": "assistant", "content": completion}]})
+    return out
+
+
+def quantization_config(compute_dtype: torch.dtype | None = None) -> Any:
+    """4-bit NF4 with double quantization, the QLoRA recipe (04_qlora_sft)."""
+    try:
+        import bitsandbytes  # noqa: F401
+        from transformers import BitsAndBytesConfig
+    except ImportError as exc:
+        raise RuntimeError(
+            "QLoRA needs bitsandbytes, which did not import here. Install bitsandbytes==0.50.2, "
+            "or train plain LoRA (quantized=False)."
+        ) from exc
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=compute_dtype or runtime.train_dtype(),
+    )
+
+
+def load_for_training(path: str, quantized: bool = False) -> Any:
+    """Load the base model from a checkpoint folder, optionally in 4-bit (04_qlora_sft)."""
+    from transformers import AutoModelForCausalLM
+
+    device = runtime.get_device()
+    if quantized and device.type == "mps":
+        raise RuntimeError("bitsandbytes 4-bit does not run on Apple MPS; use quantized=False")
+    kwargs: dict[str, Any] = {
+        "dtype": torch.float32 if device.type == "cpu" else runtime.train_dtype()
+    }
+    if quantized:
+        kwargs["quantization_config"] = quantization_config()
+        kwargs["device_map"] = {"": "cpu" if device.type == "cpu" else 0}
+    return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+
+
+def keep_adapters_fp32(model: Any) -> int:
+    """Cast trainable LoRA weights to fp32; trl's bf16 cast breaks fp16 on a T4 (04_qlora_sft)."""
+    changed = 0
+    for param in model.parameters():
+        if param.requires_grad and param.dtype != torch.float32:
+            param.data = param.data.float()
+            changed += 1
+    return changed
+
+
+def training_config(
+    output_dir: str,
+    steps: int,
+    batch_size: int,
+    lr: float,
+    max_length: int,
+    seed: int,
+    **extra: Any,
+) -> Any:
+    """trl SFTConfig shared by SFT and DAPT: cosine schedule, hardware dtypes (04_qlora_sft)."""
+    from trl import SFTConfig
+
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    return SFTConfig(
+        output_dir=output_dir,
+        max_steps=steps,
+        per_device_train_batch_size=batch_size,
+        learning_rate=lr,
+        lr_scheduler_type="cosine",
+        warmup_steps=max(1, steps // 10),
+        logging_steps=max(1, steps // 20),
+        save_strategy="no",
+        report_to=[],
+        seed=seed,
+        max_length=max_length,
+        gradient_checkpointing=False,
+        **runtime.mixed_precision_flags(),  # fp16 on a T4, bf16 on newer GPUs, fp32 on CPU
+        **extra,
+    )
+
+
+def lora_config(rank: int) -> Any:
+    """LoRA on all seven projections of every layer, alpha = 2r (04_qlora_sft)."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=rank,
+        lora_alpha=2 * rank,
+        lora_dropout=0.0,
+        target_modules=TARGET_MODULES,
+        task_type="CAUSAL_LM",
+    )
+
+
+def build_trainer(
+    model: Any,
+    tokenizer: Any,
+    rows: list[dict],
+    output_dir: str,
+    steps: int,
+    batch_size: int = 8,
+    lr: float = 2e-4,
+    rank: int = 16,
+    max_length: int = 384,
+    seed: int = 0,
+    callbacks: list | None = None,
+) -> Any:
+    """An SFTTrainer with LoRA on all projections, dtypes chosen for the hardware (04_qlora_sft)."""
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    args = training_config(output_dir, steps, batch_size, lr, max_length, seed)
+    peft_config = lora_config(rank)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
+        peft_config=peft_config,
+        callbacks=callbacks,
+    )
+    keep_adapters_fp32(trainer.model)
+    return trainer
+
+
+def parse_json(text: str) -> dict | None:
+    """The first JSON object in a reply, parsed with json (never eval) (04_qlora_sft)."""
+    text = re.sub(r"^```(?:json)?|```$", "", text.strip()).strip()
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def triage_metrics(outputs: list[str], targets: list[dict], schema: dict) -> dict[str, float]:
+    """Parse rate, schema-valid rate, per-field accuracy, macro-F1 of labels (04_qlora_sft)."""
+    if len(outputs) != len(targets) or not targets:
+        raise ValueError("need one output per target and at least one target")
+    validator = jsonschema.Draft202012Validator(schema)
+    parsed = [parse_json(o) for o in outputs]
+    n = len(targets)
+    out = {
+        "parse_rate": sum(p is not None for p in parsed) / n,
+        "schema_valid": sum(p is not None and validator.is_valid(p) for p in parsed) / n,
+    }
+    for field in FIELDS[:-1]:
+        out[f"acc_{field}"] = (
+            sum(
+                p is not None and p.get(field) == t[field]
+                for p, t in zip(parsed, targets, strict=True)
+            )
+            / n
+        )
+    for field in ("category", "severity"):
+        gold = [t[field] for t in targets]
+        pred = [str(p.get(field)) if p else "INVALID" for p in parsed]
+        out[f"macro_f1_{field}"] = f1_score(
+            gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0
+        )
+    return out
+
+
+def reader_targets(questions: list[dict], passages: list[list[dict]]) -> list[dict]:
+    """Reader rows: passages + question -> "value [n]" or "not in the docs" (04_qlora_sft)."""
+    from helpers import evaluation, rag
+
+    rows = []
+    for q, ps in zip(questions, passages, strict=True):
+        target = "not in the documentation"
+        if q["type"] != "unanswerable":
+            for n, p in enumerate(ps, start=1):
+                if evaluation.contains_answer(p["text"], q["answer"], q.get("aliases")):
+                    target = f"{q['answer']} [{n}]"
+                    break
+        rows.append({"prompt": rag.rag_prompt(q["question"], ps), "completion": target})
+    return rows

@@ -1,0 +1,83 @@
+import pytest
+
+from helpers import memory
+
+
+@pytest.mark.parametrize(
+    ("name", "billions"),
+    [
+        ("SmolLM2-135M", 0.1345),
+        ("SmolLM2-360M", 0.362),
+        ("SmolLM2-1.7B", 1.711),
+        ("Llama-3.2-3B", 3.21),
+        ("Mistral-7B", 7.24),
+    ],
+)
+def test_parameter_counts_match_published_sizes(name, billions):
+    assert memory.SHAPES[name].params / 1e9 == pytest.approx(billions, rel=0.01)
+
+
+def test_per_parameter_bytes():
+    s = memory.SHAPES["Mistral-7B"]
+    full = memory.training_memory(s, "full_fp32", batch=1, seq_len=1)
+    assert full["weights"] + full["grads_optimizer_adapters"] == 16 * s.params
+    mixed = memory.training_memory(s, "full_bf16_mixed", batch=1, seq_len=1)
+    assert mixed["weights"] == 2 * s.params
+    q = memory.training_memory(s, "qlora_nf4", batch=1, seq_len=1)
+    assert q["weights"] / s.params == pytest.approx(
+        0.57, abs=0.02
+    )  # ~4.13 bits + 16-bit embeddings
+    assert q["grads_optimizer_adapters"] == 16 * s.lora_params(16)
+
+
+def test_what_fits_a_t4():
+    s = memory.SHAPES["Mistral-7B"]
+    fits = {
+        m: memory.training_memory(s, m, batch=4, seq_len=512)["fits_t4"] for m in memory.METHODS
+    }
+    assert fits == {
+        "full_fp32": False,
+        "full_bf16_mixed": False,
+        "lora_fp32": False,
+        "lora_16bit": False,
+        "qlora_nf4": True,
+    }
+    assert memory.training_memory(memory.SHAPES["SmolLM2-135M"], "full_fp32", 4, 512)["fits_t4"]
+
+
+def test_lora_params_rank_linear():
+    s = memory.SHAPES["SmolLM2-135M"]
+    assert s.lora_params(16) == 4 * s.lora_params(4)
+    assert s.lora_params(16) == 4_884_480  # what peft reports as trainable (notebook 04)
+
+
+def test_activations_scale_and_checkpointing():
+    s = memory.SHAPES["SmolLM2-360M"]
+    one = memory.activation_bytes(s, 1, 256)
+    assert memory.activation_bytes(s, 2, 256) == pytest.approx(2 * one)
+    assert memory.activation_bytes(s, 1, 256, checkpointing=True) < one
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"method": "dora"}, "unknown method"),
+        ({"method": "lora_16bit", "rank": 0}, "rank"),
+        ({"method": "lora_16bit", "batch": 0}, ">= 1"),
+    ],
+)
+def test_bad_inputs(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        memory.training_memory(memory.SHAPES["SmolLM2-135M"], **kwargs)
+
+
+def test_peak_memory_sees_an_allocation():
+    import numpy as np
+
+    with memory.PeakMemory(interval=0.01) as peak:
+        block = np.ones(64 * 2**20 // 8)  # 64 MiB
+        block += 1
+        import time
+
+        time.sleep(0.1)
+    assert peak.added > 32 * 2**20
