@@ -46,10 +46,9 @@ def test_imported_name_exists(where, module, attr):
 
 
 def _accepts(obj, keywords):
+    names = set(inspect.signature(obj).parameters)
     if dataclasses.is_dataclass(obj):
-        names = {f.name for f in dataclasses.fields(obj)}
-    else:
-        names = set(inspect.signature(obj).parameters)
+        names |= {f.name for f in dataclasses.fields(obj)}
     return sorted(set(keywords) - names)
 
 
