@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests run offline in the small `ci` profile: an accidental hub call fails fast instead of hanging.
 TEST_ENV := COURSE_PROFILE=ci HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error TOKENIZERS_PARALLELISM=false
 
-.PHONY: setup course test lint lab notebooks reference data clean
+.PHONY: setup course test lint lab notebooks reference data gpu-check speed-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create or reuse .venv with every pinned dependency
 
-course: setup  ## run every notebook in order in the default profile; executed copies in build/executed/
+course: setup  ## run every notebook in order (default profile); copies in build/executed/, results/report.md
 	$(BIN)/python scripts/run_course.py
 
 lint: setup
@@ -39,6 +39,12 @@ notebooks: setup  ## re-execute the notebooks in place in the ci profile (the co
 
 reference: setup  ## copy the last ci run's metrics to results/reference/ci (commit them)
 	mkdir -p results/reference/ci && cp results/ci/*.json results/reference/ci/
+
+gpu-check: setup  ## on a CUDA machine: every notebook under nbval, gpu profile, T4 emulation
+	HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error $(BIN)/python scripts/gpu_check.py
+
+speed-check: setup  ## training tokens/s: packing, LoRA vs QLoRA, fp16 vs bf16 (CPU or GPU)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error $(BIN)/python scripts/speed_check.py
 
 data: setup  ## regenerate data/veldmark bit for bit
 	$(BIN)/python scripts/generate_domain.py

@@ -6,6 +6,8 @@ import os
 import platform
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 
 import numpy as np
@@ -13,6 +15,40 @@ import torch
 
 PROFILES = ("ci", "cpu", "gpu")
 PROFILE_ENV = "COURSE_PROFILE"
+EMULATE_T4_ENV = "COURSE_EMULATE_T4"  # "1": behave like a Colab T4 on a bigger GPU (make gpu-check)
+T4_GIB = 15.0  # usable memory of a Colab T4
+OOM_ADVICE = (
+    "Out of GPU memory. In order: halve BATCH in the config cell (and double gradient "
+    "accumulation to keep the effective batch); shorten max_length; switch LoRA to QLoRA "
+    "(quantized=True, a 4-bit base); restart the kernel to free what earlier cells hold "
+    "(torch.cuda.empty_cache() rarely suffices); or use COURSE_PROFILE=ci."
+)
+
+
+def emulating_t4() -> bool:
+    """True when COURSE_EMULATE_T4=1: fp16 only and a 15 GiB cap (00_start_here)."""
+    return os.environ.get(EMULATE_T4_ENV, "").strip() == "1"
+
+
+def emulate_t4() -> float:
+    """Cap this process at 15 GiB of the GPU, as on a T4; returns the fraction (00_start_here)."""
+    if not torch.cuda.is_available():
+        raise RuntimeError(
+            f"{EMULATE_T4_ENV}=1 needs a CUDA GPU to emulate a T4 on; unset it on this machine"
+        )
+    total = torch.cuda.get_device_properties(0).total_memory / 2**30
+    fraction = min(1.0, T4_GIB / total)
+    torch.cuda.set_per_process_memory_fraction(fraction, 0)
+    return fraction
+
+
+@contextmanager
+def oom_advice() -> Iterator[None]:
+    """Re-raise a GPU out-of-memory error with what to change, in order (04_qlora_sft)."""
+    try:
+        yield
+    except torch.OutOfMemoryError as exc:
+        raise torch.OutOfMemoryError(f"{OOM_ADVICE}\n(original error: {exc})") from exc
 
 
 def get_device() -> torch.device:
@@ -29,7 +65,8 @@ def train_dtype(device: torch.device | None = None) -> torch.dtype:
     """bf16 where supported, fp16 on CUDA without bf16 (a T4), else fp32 (00_start_here)."""
     device = device or get_device()
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        bf16 = torch.cuda.is_bf16_supported() and not emulating_t4()
+        return torch.bfloat16 if bf16 else torch.float16
     return torch.float32
 
 
@@ -37,7 +74,8 @@ def inference_dtype(device: torch.device | None = None) -> torch.dtype:
     """Dtype for generation: bf16 on CPU (faster, same quality), fp16 on a T4 (03_rag)."""
     device = device or get_device()
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        bf16 = torch.cuda.is_bf16_supported() and not emulating_t4()
+        return torch.bfloat16 if bf16 else torch.float16
     return torch.float16 if device.type == "mps" else torch.bfloat16
 
 
@@ -107,6 +145,7 @@ def banner() -> str:
         f"train dtype           {str(train_dtype(device)).replace('torch.', '')}",
         f"profile               {profile()} (set {PROFILE_ENV}=ci|cpu|gpu to change)",
         f"colab                 {is_colab()}",
+        f"T4 emulation          {emulating_t4()} ({EMULATE_T4_ENV}=1: fp16 only, 15 GiB cap)",
         f"cpu threads           {torch.get_num_threads()}",
     ]
     return "\n".join(lines)

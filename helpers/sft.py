@@ -67,18 +67,19 @@ def quantization_config(compute_dtype: torch.dtype | None = None) -> Any:
     )
 
 
-def load_for_training(path: str, quantized: bool = False) -> Any:
+def load_for_training(path: str, quantized: bool = False, dtype: torch.dtype | None = None) -> Any:
     """Load the base model from a checkpoint folder, optionally in 4-bit (04_qlora_sft)."""
     from transformers import AutoModelForCausalLM
 
     device = runtime.get_device()
     if quantized and device.type == "mps":
         raise RuntimeError("bitsandbytes 4-bit does not run on Apple MPS; use quantized=False")
-    kwargs: dict[str, Any] = {
-        "dtype": torch.float32 if device.type == "cpu" else runtime.train_dtype()
-    }
+    dtype = dtype or (torch.float32 if device.type == "cpu" else runtime.train_dtype())
+    kwargs: dict[str, Any] = {"dtype": dtype}
     if quantized:
-        kwargs["quantization_config"] = quantization_config()
+        kwargs["quantization_config"] = quantization_config(
+            None if dtype == torch.float32 else dtype
+        )
         kwargs["device_map"] = {"": "cpu" if device.type == "cpu" else 0}
     return AutoModelForCausalLM.from_pretrained(path, **kwargs)
 
@@ -107,22 +108,23 @@ def training_config(
 
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
-    return SFTConfig(
-        output_dir=output_dir,
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
-        learning_rate=lr,
-        lr_scheduler_type="cosine",
-        warmup_steps=max(1, steps // 10),
-        logging_steps=max(1, steps // 20),
-        save_strategy="no",
-        report_to=[],
-        seed=seed,
-        max_length=max_length,
-        gradient_checkpointing=False,
+    settings: dict[str, Any] = {
+        "output_dir": output_dir,
+        "max_steps": steps,
+        "per_device_train_batch_size": batch_size,
+        "learning_rate": lr,
+        "lr_scheduler_type": "cosine",
+        "warmup_steps": max(1, steps // 10),
+        "logging_steps": max(1, steps // 20),
+        "save_strategy": "no",
+        "report_to": [],
+        "seed": seed,
+        "max_length": max_length,
+        "gradient_checkpointing": False,
         **runtime.mixed_precision_flags(),  # fp16 on a T4, bf16 on newer GPUs, fp32 on CPU
-        **extra,
-    )
+    }
+    settings.update(extra)  # e.g. packing=True, or bf16=True + use_cpu=True for a speed check
+    return SFTConfig(**settings)
 
 
 def lora_config(rank: int) -> Any:
@@ -150,12 +152,13 @@ def build_trainer(
     max_length: int = 384,
     seed: int = 0,
     callbacks: list | None = None,
+    **config: Any,
 ) -> Any:
     """An SFTTrainer with LoRA on all projections, dtypes chosen for the hardware (04_qlora_sft)."""
     from datasets import Dataset
     from trl import SFTTrainer
 
-    args = training_config(output_dir, steps, batch_size, lr, max_length, seed)
+    args = training_config(output_dir, steps, batch_size, lr, max_length, seed, **config)
     peft_config = lora_config(rank)
     trainer = SFTTrainer(
         model=model,

@@ -1,7 +1,7 @@
 """Execute every notebook in order, headless: `python scripts/run_course.py [--in-place]`.
 
 Default: executed copies go to build/executed/ and each notebook writes its metrics to
-results/<profile>/. With --in-place the notebooks themselves are overwritten (how the committed
+results/<profile>/; at the end results/report.md (and results/figures/) summarise the run. With --in-place the notebooks themselves are overwritten (how the committed
 outputs are regenerated; run it with COURSE_PROFILE=ci, as `make notebooks` does).
 """
 
@@ -18,13 +18,14 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from helpers import runtime  # noqa: E402
+from helpers import report, runtime  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--in-place", action="store_true", help="overwrite notebooks/*.ipynb")
     parser.add_argument("--only", default="", help="run only notebooks whose name contains this")
+    parser.add_argument("--no-report", action="store_true", help="don't write results/report.md")
     args = parser.parse_args()
     profile = runtime.profile()
     out_dir = ROOT / "notebooks" if args.in_place else ROOT / "build" / "executed"
@@ -47,10 +48,20 @@ def main() -> int:
         print(
             f"[{profile}] {path.name} done in {timings[path.stem]:.0f} s -> {out_dir / path.name}"
         )
-    results = ROOT / "results" / profile
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "timings.json").write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
-    print(f"total {sum(timings.values()) / 60:.1f} min; metrics in {results}")
+    folder = ROOT / "results" / profile
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "timings.json"
+    # --only runs keep the other notebooks' last timings
+    everything = {
+        **(json.loads(path.read_text()) if path.is_file() and args.only else {}),
+        **timings,
+    }
+    path.write_text(json.dumps(everything, indent=2, sort_keys=True) + "\n")
+    print(f"ran {sum(timings.values()) / 60:.1f} min; metrics in {folder}")
+    if not args.no_report:
+        existed = (ROOT / "results" / "report.md").exists()
+        written = report.write(profile)
+        print(f"report: {written}" + (" (replaced the previous report)" if existed else ""))
     return 0
 
 

@@ -80,3 +80,41 @@ def test_banner_shows_profile_and_versions(monkeypatch):
     text = runtime.banner()
     for needle in ("torch", "transformers", "trl", "profile", "ci", "train dtype"):
         assert needle in text
+
+
+def test_t4_emulation_forces_fp16_on_a_bf16_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    cuda = torch.device("cuda")
+    monkeypatch.setenv(runtime.EMULATE_T4_ENV, "1")
+    assert runtime.emulating_t4()
+    assert runtime.train_dtype(cuda) == torch.float16
+    assert runtime.inference_dtype(cuda) == torch.float16
+    assert runtime.mixed_precision_flags(cuda) == {"bf16": False, "fp16": True}
+    monkeypatch.setenv(runtime.EMULATE_T4_ENV, "0")
+    assert runtime.train_dtype(cuda) == torch.bfloat16
+    assert runtime.train_dtype(torch.device("cpu")) == torch.float32  # CPU is unaffected
+
+
+def test_emulate_t4_caps_memory_at_15_gib(monkeypatch):
+    calls = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    props = type("Props", (), {"total_memory": 140 * 2**30})()
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda i: props)
+    monkeypatch.setattr(torch.cuda, "set_per_process_memory_fraction", lambda f, d: calls.append(f))
+    assert runtime.emulate_t4() == pytest.approx(15 / 140)
+    assert calls == [pytest.approx(15 / 140)]
+
+
+def test_emulate_t4_without_gpu_names_the_fix(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
+        runtime.emulate_t4()
+
+
+def test_oom_advice_explains_and_keeps_other_errors():
+    with pytest.raises(torch.OutOfMemoryError, match="halve BATCH") as info:
+        with runtime.oom_advice():
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    assert "Tried to allocate" in str(info.value)
+    with pytest.raises(ValueError, match="other"), runtime.oom_advice():
+        raise ValueError("other")
