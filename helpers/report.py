@@ -33,6 +33,7 @@ COLUMNS = {  # head-to-head column -> (header, format)
     "general_ppl": ("general ppl", ".1f"),
     "train_s": ("build s", ".0f"),
     "trainable_M": ("trainable M", ".1f"),
+    "peak_added_MiB": ("train memory MiB", ".0f"),
     "update_s": ("update s", ".2f"),
 }
 
@@ -131,7 +132,7 @@ def figures(profile: str, root: Path = RESULTS_DIR, out: Path | None = None) -> 
 
 
 def write(profile: str, root: Path = RESULTS_DIR) -> Path:
-    """Write results/report.md and its figures, replacing the previous report (make course)."""
+    """Write results/report.md and its figures, replacing the last report (06_which_method)."""
     figures(profile, root)
     path = root / "report.md"
     path.write_text(build(profile, root))

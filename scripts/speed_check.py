@@ -46,39 +46,27 @@ def measure(setting: dict, rows: list[dict], tokenizer, path: str, steps: int) -
     dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[setting["dtype"]]
     device = runtime.get_device()
     # fp16 autocast needs fp32 master weights; bf16 and fp32 can load the base in their own dtype
-    model = sft.load_for_training(
-        path,
-        quantized=setting["quantized"],
-        dtype=torch.float32 if dtype == torch.float16 else dtype,
-    )
-    seen = {"tokens": 0, "start": 0.0}
+    # the base in the setting's dtype, as the notebooks load it; adapters stay fp32 (build_trainer)
+    model = sft.load_for_training(path, quantized=setting["quantized"], dtype=dtype)
+    seen = {"start": 0.0, "tokens0": 0}
 
-    class Count(TrainerCallback):
+    class Clock(TrainerCallback):
         def on_step_begin(self, args, state, control, **kwargs):
-            if state.global_step == 1:  # after the warm-up step
+            if state.global_step == 1:  # after one warm-up step
                 if device.type == "cuda":
                     torch.cuda.synchronize()
-                seen["start"] = time.perf_counter()
+                seen["start"], seen["tokens0"] = time.perf_counter(), state.num_input_tokens_seen
 
     config = {"fp16": setting["dtype"] == "fp16", "bf16": setting["dtype"] == "bf16"}
+    config["include_num_input_tokens_seen"] = "non_padding"  # tokens/s counts real tokens only
     if device.type == "cpu" and config["bf16"]:
         config["use_cpu"] = True  # transformers refuses bf16 on CPU without it
     if setting["packing"]:
         config.update(packing=True, max_length=512)
     trainer = sft.build_trainer(
         model, tokenizer, rows, "/tmp/course-speed-check", steps=steps + 1,
-        batch_size=setting["batch"], lr=1e-4, callbacks=[Count()], **config,
+        batch_size=setting["batch"], lr=1e-4, callbacks=[Clock()], **config,
     )  # fmt: skip
-    collate = trainer.data_collator
-
-    def counting(batch):
-        out = collate(batch)
-        if seen["start"]:
-            mask = out.get("attention_mask")
-            seen["tokens"] += int(mask.sum()) if mask is not None else out["input_ids"].numel()
-        return out
-
-    trainer.data_collator = counting
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats()
     trainer.train()
@@ -86,7 +74,8 @@ def measure(setting: dict, rows: list[dict], tokenizer, path: str, steps: int) -
         torch.cuda.synchronize()
     seconds = time.perf_counter() - seen["start"]
     peak = torch.cuda.max_memory_allocated() / 2**30 if device.type == "cuda" else None
-    return {**setting, "s_per_step": seconds / steps, "tokens_per_s": seen["tokens"] / seconds,
+    tokens = trainer.state.num_input_tokens_seen - seen["tokens0"]
+    return {**setting, "s_per_step": seconds / steps, "tokens_per_s": tokens / seconds,
             "peak_gib": peak}  # fmt: skip
 
 

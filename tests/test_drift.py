@@ -78,6 +78,8 @@ KEYWORDS = [
             "packing",
             "bf16",
             "fp16",
+            "use_cpu",  # scripts/speed_check.py: bf16 on CPU
+            "include_num_input_tokens_seen",  # scripts/speed_check.py
         ],
     ),
     (
@@ -122,3 +124,24 @@ def test_gguf_loading_api():
     from transformers.quantizers.base import HfQuantizer
 
     assert hasattr(HfQuantizer, "remove_quantization_config")
+
+
+def test_torch_memory_and_oom_api():
+    """runtime.emulate_t4 and runtime.oom_advice rely on these torch names."""
+    import torch
+
+    assert callable(torch.cuda.set_per_process_memory_fraction)
+    assert callable(torch.cuda.max_memory_allocated)
+    assert issubclass(torch.OutOfMemoryError, RuntimeError)
+
+
+def test_nbval_and_ipython_hooks_the_gpu_check_uses():
+    """scripts/gpu_check.py runs nbval with these flags and registers an IPython event."""
+    from IPython.core.events import available_events
+
+    assert "post_run_cell" in available_events
+    import nbval.plugin as plugin
+
+    source = inspect.getsource(plugin)
+    for flag in ("--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout"):
+        assert flag in source, flag
