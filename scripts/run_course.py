@@ -1,8 +1,9 @@
 """Execute every notebook in order, headless: `python scripts/run_course.py [--in-place]`.
 
 Default: executed copies go to build/executed/ and each notebook writes its metrics to
-results/<profile>/; at the end results/report.md (and results/figures/) summarise the run. With --in-place the notebooks themselves are overwritten (how the committed
-outputs are regenerated; run it with COURSE_PROFILE=ci, as `make notebooks` does).
+results/<profile>/; at the end results/report.md (and results/figures/) summarise the run.
+With --in-place the notebooks themselves are overwritten (how the committed outputs are
+regenerated; run it with COURSE_PROFILE=ci, as `make notebooks` does).
 """
 
 from __future__ import annotations
