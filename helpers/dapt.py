@@ -64,19 +64,10 @@ def build_trainer(
     seed: int = 0,
 ) -> Any:
     """A trl trainer for causal-LM loss on packed blocks; LoRA unless lora_rank=None (05_dapt)."""
-    from datasets import Dataset
-    from trl import SFTTrainer
+    from helpers import sft
 
-    from helpers.sft import keep_adapters_fp32, lora_config, training_config
-
-    args = training_config(output_dir, steps, batch_size, lr, len(blocks[0]), seed, packing=False)
-    peft_config = None if lora_rank is None else lora_config(lora_rank)
-    trainer = SFTTrainer(
-        model=model,
-        args=args,
-        processing_class=tokenizer,
-        peft_config=peft_config,
-        train_dataset=Dataset.from_list([{"input_ids": b} for b in blocks]),
-    )
-    keep_adapters_fp32(trainer.model)
-    return trainer
+    rows = [{"input_ids": b} for b in blocks]  # already tokenized: trl trains on every token
+    return sft.build_trainer(
+        model, tokenizer, rows, output_dir, steps, batch_size, lr, rank=lora_rank,
+        max_length=len(blocks[0]), seed=seed, packing=False,
+    )  # fmt: skip

@@ -51,6 +51,12 @@ def _load(notebook: str, profile: str, root: Path) -> dict[str, Any] | None:
         return None
 
 
+def _table(head: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Notebook 06's head-to-head rows by method, in its order; empty when 06 has not run."""
+    rows = head.get("head_to_head")
+    return {row["method"]: row for row in rows} if isinstance(rows, list) else {}
+
+
 def build(profile: str, root: Path = RESULTS_DIR) -> str:
     """The report as Markdown, from results/<profile>/ (06_which_method)."""
     timings_path = root / profile / "timings.json"
@@ -64,9 +70,9 @@ def build(profile: str, root: Path = RESULTS_DIR) -> str:
         "## Head to head (notebook 06)",
         "",
     ]
-    head = _load("06_which_method", profile, root)
-    if head and isinstance(head.get("head_to_head"), list):
-        table = {row["method"]: row for row in head["head_to_head"]}
+    head = _load("06_which_method", profile, root) or {}
+    table = _table(head)
+    if table:
         lines.append("| method | " + " | ".join(h for h, _ in COLUMNS.values()) + " |")
         lines.append("|---" * (len(COLUMNS) + 1) + "|")
         for method, row in table.items():
@@ -111,9 +117,8 @@ def figures(profile: str, root: Path = RESULTS_DIR, out: Path | None = None) -> 
     out = out or root / "figures"
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    head = _load("06_which_method", profile, root)
-    if head and isinstance(head.get("head_to_head"), list):
-        table = {row["method"]: row for row in head["head_to_head"]}
+    table = _table(_load("06_which_method", profile, root) or {})
+    if table:
         keys = ("qa_accuracy", "citation_correct", "schema_valid")
         methods = list(table)
         fig, ax = plt.subplots(figsize=(9, 3.8))

@@ -13,10 +13,11 @@ from importlib import metadata
 import numpy as np
 import torch
 
+from helpers.memory import T4_GIB
+
 PROFILES = ("ci", "cpu", "gpu")
 PROFILE_ENV = "COURSE_PROFILE"
 EMULATE_T4_ENV = "COURSE_EMULATE_T4"  # "1": behave like a Colab T4 on a bigger GPU (make gpu-check)
-T4_GIB = 15.0  # usable memory of a Colab T4
 OOM_ADVICE = (
     "Out of GPU memory. In order: halve BATCH in the config cell (and double gradient "
     "accumulation to keep the effective batch); shorten max_length; switch LoRA to QLoRA "

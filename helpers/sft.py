@@ -148,18 +148,18 @@ def build_trainer(
     steps: int,
     batch_size: int = 8,
     lr: float = 2e-4,
-    rank: int = 16,
+    rank: int | None = 16,
     max_length: int = 384,
     seed: int = 0,
     callbacks: list | None = None,
     **config: Any,
 ) -> Any:
-    """An SFTTrainer with LoRA on all projections, dtypes chosen for the hardware (04_qlora_sft)."""
+    """An SFTTrainer, LoRA on all projections unless rank=None, hardware dtypes (04_qlora_sft)."""
     from datasets import Dataset
     from trl import SFTTrainer
 
     args = training_config(output_dir, steps, batch_size, lr, max_length, seed, **config)
-    peft_config = lora_config(rank)
+    peft_config = None if rank is None else lora_config(rank)
     trainer = SFTTrainer(
         model=model,
         args=args,

@@ -72,25 +72,18 @@ def test_qlora_adapters_stay_fp32_regression(tiny_checkpoint, tmp_path, monkeypa
     """trl casts 4-bit models' adapters to bf16, which crashes fp16 training on a T4 (STACK.md)."""
     path, tokenizer = tiny_checkpoint
     rows = sft.conversational([{"prompt": "ticket", "completion": {"a": 1}}] * 4, system="S")
-    trainer = sft.build_trainer(
-        sft.load_for_training(path, quantized=True),
-        tokenizer,
-        rows,
-        str(tmp_path / "a"),
-        steps=1,
-        batch_size=2,
-    )
+
+    def build(name: str):
+        model = sft.load_for_training(path, quantized=True)
+        return sft.build_trainer(
+            model, tokenizer, rows, str(tmp_path / name), steps=1, batch_size=2
+        )
+
+    trainer = build("a")
     assert _trainable_dtypes(trainer) == {torch.float32}
     # Without our cast, trl leaves bf16 adapters: proof that this test guards a real hazard.
     monkeypatch.setattr(sft, "keep_adapters_fp32", lambda model: 0)
-    raw = sft.build_trainer(
-        sft.load_for_training(path, quantized=True),
-        tokenizer,
-        rows,
-        str(tmp_path / "b"),
-        steps=1,
-        batch_size=2,
-    )
+    raw = build("b")
     assert torch.bfloat16 in _trainable_dtypes(raw)
 
 
