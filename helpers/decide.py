@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers import RESULTS_DIR, memory, results, scaling
+from helpers import memory, results, scaling
 
 NEEDS = ("knowledge", "behaviour", "language")
 # How often the facts change -> updates per year (each one a retraining for a fine-tuned model).
@@ -245,17 +245,14 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
     return sorted(recs.values(), key=lambda r: (-r.score, METHODS.index(r.method)))
 
 
-def course_numbers(profile: str | None = None, root: Path = RESULTS_DIR) -> dict[str, float]:
+def course_numbers(profile: str | None = None, root: Path | None = None) -> dict[str, float]:
     """Numbers decide() quotes, from a run's results or the reference run (06_which_method)."""
 
     def get(notebook: str) -> dict[str, Any]:
         try:
-            return results.load(notebook, profile, root=root)
+            return results.load_or_reference(notebook, profile, root=root)[0]
         except FileNotFoundError:
-            try:
-                return results.load(notebook, profile or "ci", reference=True, root=root)
-            except FileNotFoundError:
-                return {}
+            return {}
 
     rag, sft_m, dapt = get("03_rag"), get("04_qlora_sft"), get("05_dapt")
     keys = {

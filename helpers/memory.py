@@ -116,9 +116,10 @@ def training_memory(
 
 
 class PeakMemory:
-    """Context manager: peak GPU memory, or peak process RSS on CPU, in bytes (04_qlora_sft)."""
+    """Context manager: peak memory in bytes, GPU on cuda, process RSS otherwise (04_qlora_sft)."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, device: str | object = "cpu", interval: float = 0.05) -> None:
+        self.device = str(device).split(":")[0]  # "cuda", "cuda:0", torch.device("cuda") -> "cuda"
         self.interval = interval
         self.peak = 0
         self.start = 0
@@ -129,31 +130,34 @@ class PeakMemory:
         import psutil
         import torch
 
-        self._cuda = torch.cuda.is_available()
-        if self._cuda:
+        if self.device == "cuda":
             torch.cuda.reset_peak_memory_stats()
             self.start = torch.cuda.memory_allocated()
             return self
-        process = psutil.Process()
-        self.start = self.peak = process.memory_info().rss
+        self._process = psutil.Process()
+        self.start = self.peak = self._process.memory_info().rss
         self._stop = threading.Event()
 
         def sample() -> None:
             while not self._stop.wait(self.interval):
-                self.peak = max(self.peak, process.memory_info().rss)
+                self._sample()
 
         self._thread = threading.Thread(target=sample, daemon=True)
         self._thread.start()
         return self
 
+    def _sample(self) -> None:
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
     def __exit__(self, *exc: object) -> None:
         import torch
 
-        if self._cuda:
+        if self.device == "cuda":
             self.peak = torch.cuda.max_memory_allocated()
         else:
             self._stop.set()
             self._thread.join()
+            self._sample()  # a block shorter than one interval is still measured
 
     @property
     def added(self) -> int:

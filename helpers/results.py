@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,23 @@ from typing import Any
 from helpers import RESULTS_DIR, runtime
 
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
+RESULTS_ENV = "COURSE_RESULTS"  # e.g. a Google Drive folder, so Colab notebooks share artifacts
+
+
+def results_root() -> Path:
+    """Where fresh runs write: $COURSE_RESULTS, else the repo's results/ (00_start_here)."""
+    env = os.environ.get(RESULTS_ENV, "").strip()
+    return Path(env).expanduser() if env else RESULTS_DIR
+
+
+def run_name(profile: str | None = None) -> str:
+    """The profile, with "-smoke" for smoke runs: they never mix with real runs (00_start_here)."""
+    return (profile or runtime.profile()) + ("-smoke" if runtime.smoke() else "")
+
+
+def run_dir(profile: str | None = None) -> Path:
+    """This run's folder for metrics, the index and adapters (every notebook)."""
+    return results_root() / run_name(profile)
 
 
 def _check_name(notebook: str) -> None:
@@ -34,17 +52,25 @@ def _jsonable(value: Any, key: str) -> Any:
 
 
 def results_path(
-    notebook: str, profile: str | None = None, reference: bool = False, root: Path = RESULTS_DIR
+    notebook: str,
+    profile: str | None = None,
+    reference: bool = False,
+    root: Path | None = None,
 ) -> Path:
     """Where a notebook's metrics live: results/[reference/]<profile>/<nb>.json (every notebook)."""
     _check_name(notebook)
-    profile = profile or runtime.profile()
-    base = root / "reference" if reference else root
-    return base / profile / f"{notebook}.json"
+    if reference:  # the committed runs: always in the repository, never a smoke run
+        return (
+            (root or RESULTS_DIR)
+            / "reference"
+            / (profile or runtime.profile())
+            / f"{notebook}.json"
+        )
+    return (root or results_root()) / run_name(profile) / f"{notebook}.json"
 
 
 def save(
-    notebook: str, metrics: dict[str, Any], profile: str | None = None, root: Path = RESULTS_DIR
+    notebook: str, metrics: dict[str, Any], profile: str | None = None, root: Path | None = None
 ) -> Path:
     """Save a notebook's metrics for this profile, replacing its previous run (every notebook)."""
     if not isinstance(metrics, dict) or not metrics:
@@ -54,6 +80,7 @@ def save(
     payload = {
         "notebook": notebook,
         "profile": profile,
+        "smoke": runtime.smoke(),
         "written_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "metrics": _jsonable(metrics, "metrics"),
     }
@@ -63,7 +90,7 @@ def save(
 
 
 def load(
-    notebook: str, profile: str | None = None, reference: bool = False, root: Path = RESULTS_DIR
+    notebook: str, profile: str | None = None, reference: bool = False, root: Path | None = None
 ) -> dict[str, Any]:
     """Read a notebook's metrics (a fresh run, or the committed reference run) (06_which_method)."""
     path = results_path(notebook, profile, reference=reference, root=root)
@@ -74,3 +101,23 @@ def load(
             + "."
         )
     return json.loads(path.read_text())["metrics"]
+
+
+def load_or_reference(
+    notebook: str, profile: str | None = None, root: Path | None = None
+) -> tuple[dict[str, Any], str]:
+    """This run's metrics, else a committed reference run, and which it was (06_which_method)."""
+    profile = profile or runtime.profile()
+    try:
+        return load(notebook, profile, root=root), f"this {run_name(profile)} run"
+    except FileNotFoundError:
+        pass
+    for ref in dict.fromkeys((profile, "ci")):  # the same profile's reference first, then ci's
+        try:
+            return load(notebook, ref, reference=True, root=root), f"the {ref} reference run"
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(
+        f"No metrics for {notebook}: run notebooks/{notebook}.ipynb, or restore "
+        f"results/reference/ from git."
+    )

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 import torch
@@ -18,6 +19,11 @@ from helpers.memory import T4_GIB
 PROFILES = ("ci", "cpu", "gpu")
 PROFILE_ENV = "COURSE_PROFILE"
 EMULATE_T4_ENV = "COURSE_EMULATE_T4"  # "1": behave like a Colab T4 on a bigger GPU (make gpu-check)
+SMOKE_ENV = "COURSE_SMOKE"  # "1": any profile's choices, 1-2 training steps, a handful of items
+SMOKE_NOTE = (
+    "SMOKE RUN ({env}=1): the {profile} profile's code paths with 1-2 training steps and a "
+    "handful of evaluation items. No quality is checked and no number below means anything."
+)
 OOM_ADVICE = (
     "Out of GPU memory. In order: halve BATCH in the config cell (and double gradient "
     "accumulation to keep the effective batch); shorten max_length; switch LoRA to QLoRA "
@@ -99,6 +105,49 @@ def profile() -> str:
     return value
 
 
+def smoke() -> bool:
+    """True when COURSE_SMOKE=1: exercise a profile's code paths in minutes (00_start_here)."""
+    return os.environ.get(SMOKE_ENV, "").strip() == "1"
+
+
+def pick_config(profiles: dict[str, dict], smoke_values: dict[str, Any]) -> dict[str, Any]:
+    """This profile's config values, cut to `smoke_values` under COURSE_SMOKE=1 (every notebook)."""
+    keys = {name: set(values) for name, values in profiles.items()}
+    missing = sorted(set(PROFILES) - set(profiles))
+    if missing:
+        raise ValueError(f"PROFILES lacks {', '.join(missing)}; give every profile its values")
+    union = set().union(*keys.values())
+    for name, have in keys.items():
+        if have != union:
+            raise ValueError(
+                f"profile {name!r} lacks {sorted(union - have)}: every profile needs the same keys"
+            )
+    unknown = sorted(set(smoke_values) - union)
+    if unknown:
+        raise ValueError(f"smoke values {unknown} are not config keys; use one of {sorted(union)}")
+    cfg = dict(profiles[profile()])
+    if smoke():
+        cfg.update(smoke_values)
+    return cfg
+
+
+def describe(cfg: dict[str, Any]) -> str:
+    """One line naming the profile, a smoke run if it is one, and the values (every notebook)."""
+    head = f"profile {profile()}"
+    if smoke():
+        head += ". " + SMOKE_NOTE.format(env=SMOKE_ENV, profile=profile())
+    return f"{head}\n{cfg}"
+
+
+def expect(condition: bool, claim: str) -> str:
+    """Assert a claimed effect; a smoke run only says it is unchecked (every notebook)."""
+    if smoke():
+        return f"smoke run, not checked: {claim}"
+    if not condition:
+        raise AssertionError(f"not shown on this run: {claim}")
+    return f"checked: {claim}"
+
+
 def seed_everything(seed: int) -> int:
     """Seed python, numpy and torch (CPU and CUDA) so a run repeats (00_start_here)."""
     if not isinstance(seed, int) or seed < 0:
@@ -146,6 +195,7 @@ def banner() -> str:
         f"train dtype           {str(train_dtype(device)).replace('torch.', '')}",
         f"profile               {profile()} (set {PROFILE_ENV}=ci|cpu|gpu to change)",
         f"colab                 {is_colab()}",
+        f"smoke run             {smoke()} ({SMOKE_ENV}=1: 1-2 steps, a handful of items)",
         f"T4 emulation          {emulating_t4()} ({EMULATE_T4_ENV}=1: fp16 only, 15 GiB cap)",
         f"cpu threads           {torch.get_num_threads()}",
     ]

@@ -68,24 +68,28 @@ def quantization_config(compute_dtype: torch.dtype | None = None) -> Any:
 
 
 def load_for_training(path: str, quantized: bool = False, dtype: torch.dtype | None = None) -> Any:
-    """Load the base model from a checkpoint folder, optionally in 4-bit (04_qlora_sft)."""
+    """Load the base model on the best device, 16-bit on a GPU or 4-bit (04_qlora_sft)."""
     from transformers import AutoModelForCausalLM
 
     device = runtime.get_device()
     if quantized and device.type == "mps":
         raise RuntimeError("bitsandbytes 4-bit does not run on Apple MPS; use quantized=False")
-    dtype = dtype or (torch.float32 if device.type == "cpu" else runtime.train_dtype())
+    dtype = dtype or runtime.train_dtype(device)  # fp32 on CPU, fp16 on a T4, bf16 on newer GPUs
     kwargs: dict[str, Any] = {"dtype": dtype}
     if quantized:
         kwargs["quantization_config"] = quantization_config(
             None if dtype == torch.float32 else dtype
         )
         kwargs["device_map"] = {"": "cpu" if device.type == "cpu" else 0}
-    return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+        return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    # the frozen base may be 16-bit; whatever trains becomes fp32 in build_trainer
+    return AutoModelForCausalLM.from_pretrained(path, **kwargs).to(device)
 
 
 def keep_adapters_fp32(model: Any) -> int:
-    """Cast trainable LoRA weights to fp32; trl's bf16 cast breaks fp16 on a T4 (04_qlora_sft)."""
+    """Cast every trainable weight to fp32, the master weights of fp16 training (04_qlora_sft)."""
+    # LoRA adapters (trl casts them to bf16 on a 4-bit base) and, in full fine-tuning, all weights:
+    # fp16's grad scaler refuses fp16 gradients; autocast still runs the compute in fp16.
     changed = 0
     for param in model.parameters():
         if param.requires_grad and param.dtype != torch.float32:

@@ -81,3 +81,33 @@ def test_peak_memory_sees_an_allocation():
 
         time.sleep(0.1)
     assert peak.added > 32 * 2**20
+
+
+def test_peak_memory_on_cpu_ignores_a_present_gpu(monkeypatch):
+    """Regression: with CUDA present it read GPU counters while the block allocated host memory."""
+    import numpy as np
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    with memory.PeakMemory(device="cpu", interval=0.01) as peak:
+        block = np.ones(64 * 2**20 // 8)
+        block += 1
+    assert peak.added > 32 * 2**20
+
+
+def test_peak_memory_takes_a_final_sample():
+    """Regression: a block shorter than one sampling interval measured nothing."""
+    import numpy as np
+
+    with memory.PeakMemory(device="cpu", interval=60) as peak:
+        block = np.ones(64 * 2**20 // 8)
+        block += 1
+    assert peak.added > 32 * 2**20
+    del block
+
+
+def test_peak_memory_device_names():
+    import torch
+
+    assert memory.PeakMemory(torch.device("cuda", 0)).device == "cuda"
+    assert memory.PeakMemory("cpu").device == "cpu"

@@ -1,6 +1,7 @@
 import pytest
+import torch
 
-from helpers import models
+from helpers import models, runtime
 
 
 def test_packaged_gguf_located():
@@ -72,3 +73,26 @@ def test_embedder_offline():
     embedder, source = models.load_embedder()
     assert "packaged" in source or "cache" in source
     assert embedder.get_embedding_dimension() == 384
+
+
+def test_load_lm_puts_the_model_on_the_best_device(monkeypatch):
+    """Regression: the model stayed on the CPU on a GPU runtime, generating fp16 on the CPU."""
+    monkeypatch.setattr(runtime, "get_device", lambda: torch.device("meta"))
+    assert models.load_lm().model.device.type == "meta"
+    assert models.load_lm(device="cpu").model.device.type == "cpu"  # an explicit device wins
+
+
+def test_load_embedder_puts_the_model_on_the_best_device(monkeypatch):
+    import sentence_transformers
+
+    seen = []
+
+    class Recorder:
+        def __init__(self, path, device=None):
+            seen.append(device)
+
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", Recorder)
+    monkeypatch.setattr(runtime, "get_device", lambda: torch.device("cuda"))
+    models.load_embedder()
+    models.load_embedder(device="cpu")
+    assert seen == ["cuda", "cpu"]
