@@ -27,9 +27,9 @@ lint: setup
 	$(BIN)/ruff check helpers tests scripts conftest.py
 	$(BIN)/ruff format --check helpers tests scripts conftest.py
 
-test: lint  ## unit tests + every notebook under nbval in the ci profile, offline
-	$(TEST_ENV) $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=900 -p no:cacheprovider
+test: lint  ## unit tests, every notebook once in the gpu profile under smoke, then under nbval in ci
+	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests notebooks --nbval-lax \
+		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider --durations=10
 
 lab: setup  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
@@ -50,4 +50,4 @@ data: setup  ## regenerate data/veldmark bit for bit
 	$(BIN)/python scripts/generate_domain.py
 
 clean:
-	rm -rf build results/ci results/cpu results/gpu
+	rm -rf build results/ci results/cpu results/gpu results/*-smoke

@@ -164,3 +164,24 @@ def human(x: float) -> str:
         if abs(x) >= div:
             return f"{x / div:.3g}{suffix}"
     return f"{x:.3g}"
+
+
+# Assumptions of the T4 estimate (README): small-batch SFT of a 135M model is overhead-bound. The
+# H200 speed check reached 3,220 tokens/s on a 360M LoRA (~7 TFLOP/s in the 6N model); a T4 is
+# assumed to reach about half of that, 5 % of its 65 TFLOP/s fp16 peak.
+T4_UTILIZATION = 0.05
+DECODE_STEP_SECONDS = 0.03  # assumed: one batched greedy decoding step of a 135M model on a T4
+
+
+def run_minutes_estimate(
+    flops: float,
+    decode_steps: int,
+    gpu: str = "T4",
+    utilization: float = T4_UTILIZATION,
+    decode_step_seconds: float = DECODE_STEP_SECONDS,
+) -> float:
+    """Computed, not measured: compute at a utilisation plus decoding steps (01_scaling_laws)."""
+    if decode_steps < 0:
+        raise ValueError(f"decode_steps must be >= 0, got {decode_steps}")
+    compute = gpu_hours(flops, gpu, utilization) * 60 if flops > 0 else 0.0
+    return compute + decode_steps * _positive("decode_step_seconds", decode_step_seconds) / 60

@@ -52,3 +52,12 @@ def test_speed_check_settings_follow_the_hardware(monkeypatch):
     assert {s["dtype"] for s in t4} == {"fp16"} and len(t4) == 8
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
     assert {s["dtype"] for s in speed.settings(torch.device("cuda"), [4])} == {"fp16", "bf16"}
+
+
+def test_committed_t4_estimate_matches_the_notebooks():
+    """Change a notebook's gpu config and this fails until `python scripts/t4_estimate.py` runs."""
+    committed = json.loads((REPO_ROOT / "results/reference/gpu/t4_estimate.json").read_text())
+    fresh = _load("t4_estimate").estimate()
+    assert committed == json.loads(json.dumps(fresh))
+    assert "not a measurement" in committed["what"]
+    assert set(committed["notebooks"]) == {p.stem for p in (REPO_ROOT / "notebooks").glob("*.ipynb")}

@@ -1,9 +1,10 @@
+import json
 import math
 
 import numpy as np
 import pytest
 
-from helpers import results
+from helpers import REPO_ROOT, results
 
 
 def test_roundtrip(tmp_path):
@@ -49,3 +50,33 @@ def test_committed_reference_runs_exist():
         "05_dapt",
     ):
         assert results.load(notebook, "ci", reference=True)
+
+
+def test_smoke_runs_and_colab_folders_never_mix_with_real_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "gpu")
+    monkeypatch.setenv("COURSE_RESULTS", str(tmp_path / "drive"))  # e.g. a Google Drive folder
+    monkeypatch.setenv("COURSE_SMOKE", "1")
+    assert results.run_dir() == tmp_path / "drive" / "gpu-smoke"
+    path = results.save("03_rag", {"a": 1})
+    assert path == tmp_path / "drive" / "gpu-smoke" / "03_rag.json"
+    assert json.loads(path.read_text())["smoke"] is True
+    assert results.load("03_rag") == {"a": 1}
+    reference = results.results_path("03_rag", "ci", reference=True)
+    assert reference == REPO_ROOT / "results" / "reference" / "ci" / "03_rag.json"
+    monkeypatch.delenv("COURSE_SMOKE")
+    assert results.run_dir() == tmp_path / "drive" / "gpu"
+    monkeypatch.delenv("COURSE_RESULTS")
+    assert results.run_dir() == REPO_ROOT / "results" / "gpu"
+
+
+def test_load_or_reference_says_where_numbers_come_from(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_SMOKE", raising=False)
+    results.save("03_rag", {"a": 2}, profile="ci", root=tmp_path / "reference")
+    assert results.load_or_reference("03_rag", "gpu", root=tmp_path) == (
+        {"a": 2},
+        "the ci reference run",
+    )
+    results.save("03_rag", {"a": 3}, profile="gpu", root=tmp_path)
+    assert results.load_or_reference("03_rag", "gpu", root=tmp_path) == ({"a": 3}, "this gpu run")
+    with pytest.raises(FileNotFoundError, match="run notebooks/05_dapt.ipynb"):
+        results.load_or_reference("05_dapt", "gpu", root=tmp_path)

@@ -118,3 +118,47 @@ def test_oom_advice_explains_and_keeps_other_errors():
     assert "Tried to allocate" in str(info.value)
     with pytest.raises(ValueError, match="other"), runtime.oom_advice():
         raise ValueError("other")
+
+
+PROFILES_OK = {
+    "ci": {"steps": 10, "rows": (50, 400)},
+    "cpu": {"steps": 100, "rows": (50, 1000)},
+    "gpu": {"steps": 400, "rows": (50, 2080)},
+}
+
+
+def test_pick_config_and_smoke(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "gpu")
+    monkeypatch.delenv(runtime.SMOKE_ENV, raising=False)
+    assert runtime.pick_config(PROFILES_OK, {"steps": 2}) == PROFILES_OK["gpu"]
+    assert "SMOKE" not in runtime.describe(PROFILES_OK["gpu"])
+    monkeypatch.setenv(runtime.SMOKE_ENV, "1")
+    assert runtime.smoke()
+    cfg = runtime.pick_config(PROFILES_OK, {"steps": 2})
+    assert cfg == {"steps": 2, "rows": (50, 2080)}  # the profile's choices stay, steps are cut
+    assert PROFILES_OK["gpu"]["steps"] == 400  # the notebook's dict is not changed
+    assert "SMOKE RUN" in runtime.describe(cfg) and "gpu" in runtime.describe(cfg)
+
+
+@pytest.mark.parametrize(
+    ("profiles", "smoke", "match"),
+    [
+        ({**PROFILES_OK, "gpu": {"steps": 400}}, {}, "'gpu' lacks \\['rows'\\]"),
+        ({k: v for k, v in PROFILES_OK.items() if k != "cpu"}, {}, "lacks cpu"),
+        (PROFILES_OK, {"stepz": 2}, "not config keys"),
+    ],
+)
+def test_pick_config_catches_profile_mistakes(profiles, smoke, match, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    with pytest.raises(ValueError, match=match):
+        runtime.pick_config(profiles, smoke)
+
+
+def test_expect_asserts_unless_smoke(monkeypatch):
+    monkeypatch.delenv(runtime.SMOKE_ENV, raising=False)
+    assert runtime.expect(True, "RAG helps") == "checked: RAG helps"
+    with pytest.raises(AssertionError, match="not shown on this run: RAG helps"):
+        runtime.expect(False, "RAG helps")
+    monkeypatch.setenv(runtime.SMOKE_ENV, "1")
+    assert runtime.expect(False, "RAG helps") == "smoke run, not checked: RAG helps"
+    assert runtime.expect(True, "RAG helps").startswith("smoke run, not checked")

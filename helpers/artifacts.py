@@ -1,0 +1,117 @@
+"""What notebooks hand each other: the index, retrieval and adapters, and their settings (03-06).
+
+The notebook that owns an artifact (03 the index, 04 the reader adapter, 05 the DAPT adapter)
+builds it with these functions and constants; a later notebook that finds it missing (a fresh
+Colab VM) rebuilds it with the very same ones, so a rebuild never drifts from the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers import domain, rag, results
+
+SEED = 0  # every notebook's seed
+CHUNK_TOKENS, CHUNK_OVERLAP = 128, 32  # MiniLM reads 256 word pieces; 128 keeps one idea per chunk
+TOP_K = 50  # candidates per retriever before fusion
+SFT_BATCH, SFT_LR, LORA_RANK = 4, 1e-3, 16  # notebook 04's LoRA recipe, reused by 06's rebuilds
+DAPT_BLOCK, DAPT_BATCH, DAPT_LR = 256, 4, 1e-3  # notebook 05's recipe
+READER_STEPS = {"ci": 30, "cpu": 120, "gpu": 400}  # 04's reader LoRA, per profile
+DAPT_STEPS = {"ci": 12, "cpu": 40, "gpu": 300}  # 05's DAPT runs, per profile
+SMOKE_STEPS = 2  # every training under COURSE_SMOKE=1
+
+
+def token_counter(embedder: Any) -> Callable[[str], int]:
+    """Count tokens with the embedder's own tokenizer, as chunking does (03_rag)."""
+    return lambda text: len(embedder.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def build_index(embedder: Any, progress: bool = True) -> rag.RagIndex:
+    """Chunk every document and index it: notebook 03's index, rebuilt the same way (03_rag)."""
+    chunks = rag.chunk_sections(
+        domain.load_documents(),
+        max_tokens=CHUNK_TOKENS,
+        overlap=CHUNK_OVERLAP,
+        count=token_counter(embedder),
+    )
+    vectors = rag.embed(embedder, [rag.chunk_text(c) for c in chunks], progress=progress)
+    return rag.RagIndex.build(chunks, vectors)
+
+
+def index_dir() -> Path:
+    """Where notebook 03 saves its index for this run (03_rag)."""
+    return results.run_dir() / "rag_index"
+
+
+def load_or_build_index(embedder: Any) -> tuple[rag.RagIndex, str]:
+    """Notebook 03's saved index, or a fresh build; says which (04_qlora_sft)."""
+    folder = index_dir()
+    if (folder / "index.faiss").is_file():
+        return rag.RagIndex.load(folder), f"loaded the notebook-03 index from {folder}"
+    return build_index(embedder), "no saved index: rebuilt it (run 03_rag first to skip this)"
+
+
+def hybrid(index: rag.RagIndex, embedder: Any, questions: list[str]) -> list[list[int]]:
+    """Dense + BM25 rankings fused by RRF, chunk ids best first (03_rag)."""
+    dense = index.dense(rag.embed(embedder, questions, progress=False), TOP_K)
+    sparse = index.sparse(questions, TOP_K)
+    return [rag.rrf([d, s]) for d, s in zip(dense, sparse, strict=True)]
+
+
+def reader_passages(
+    index: rag.RagIndex, embedder: Any, questions: list[dict[str, Any]]
+) -> list[list[dict[str, Any]]]:
+    """The reader's input: hybrid top-1 plus the newest linked bulletin (03_rag)."""
+    ranked = hybrid(index, embedder, [q["question"] for q in questions])
+    return [[index.chunks[i] for i in rag.with_superseding(r, index.chunks, 1)] for r in ranked]
+
+
+def adapter_dir(name: str) -> Path:
+    """Where a notebook saves adapter `name` for this run (04_qlora_sft)."""
+    return results.run_dir() / "adapters" / name
+
+
+def reader_trainer(
+    base: Any, tokenizer: Any, index: rag.RagIndex, embedder: Any, steps: int
+) -> Any:
+    """The reader LoRA trainer on dev questions with their real passages (04_qlora_sft)."""
+    from helpers import sft
+
+    dev = domain.load_qa("dev")
+    rows = sft.reader_targets(dev, reader_passages(index, embedder, dev))
+    return sft.build_trainer(
+        base, tokenizer, sft.conversational(rows, system=rag.SYSTEM),
+        str(adapter_dir("reader-run")), steps=steps, batch_size=SFT_BATCH, lr=SFT_LR,
+        rank=LORA_RANK, seed=SEED,
+    )  # fmt: skip
+
+
+def dapt_blocks(tokenizer: Any, name: str, max_context: int) -> list[list[int]]:
+    """A corpus of the sample domain packed into DAPT_BLOCK-token blocks (05_dapt)."""
+    from helpers import dapt
+
+    return dapt.pack_blocks(tokenizer, domain.load_text(name), DAPT_BLOCK, max_context)
+
+
+def dapt_data(
+    domain_blocks: list[list[int]], general_blocks: list[list[int]], share: float, steps: int
+) -> list[list[int]]:
+    """The blocks one DAPT run sees: `share` of them general text (replay) (05_dapt)."""
+    from helpers import dapt
+
+    n = steps * DAPT_BATCH
+    return dapt.mix_replay(domain_blocks, general_blocks, share=share, n_blocks=n, seed=SEED)
+
+
+def dapt_trainer(
+    base: Any, tokenizer: Any, blocks: list[list[int]], steps: int, rank: int | None
+) -> Any:
+    """Notebook 05's DAPT trainer, LoRA unless rank=None (05_dapt)."""
+    from helpers import dapt
+
+    return dapt.build_trainer(
+        base, tokenizer, blocks, str(results.run_dir() / "dapt-run"), steps=steps,
+        batch_size=DAPT_BATCH, lr=DAPT_LR, lora_rank=rank, seed=SEED,
+    )  # fmt: skip
