@@ -60,4 +60,5 @@ def test_committed_t4_estimate_matches_the_notebooks():
     fresh = _load("t4_estimate").estimate()
     assert committed == json.loads(json.dumps(fresh))
     assert "not a measurement" in committed["what"]
-    assert set(committed["notebooks"]) == {p.stem for p in (REPO_ROOT / "notebooks").glob("*.ipynb")}
+    notebooks = {p.stem for p in (REPO_ROOT / "notebooks").glob("*.ipynb")}
+    assert set(committed["notebooks"]) == notebooks
