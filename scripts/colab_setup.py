@@ -63,12 +63,28 @@ def versions(names: list[str]) -> dict[str, str]:
     return out
 
 
-def needs_restart(before: dict[str, str], after: dict[str, str], imported: set[str]) -> list[str]:
+def top_modules() -> dict[str, set[str]]:
+    """Distribution name (lower case) -> the top-level modules it installs."""
+    out: dict[str, set[str]] = {}
+    for module, dists in metadata.packages_distributions().items():
+        for dist in dists:
+            out.setdefault(dist.lower(), set()).add(module)
+    return out
+
+
+def needs_restart(
+    before: dict[str, str],
+    after: dict[str, str],
+    imported: set[str],
+    modules: dict[str, set[str]] | None = None,
+) -> list[str]:
     """Distributions whose version changed while the kernel already had them imported."""
+    modules = top_modules() if modules is None else modules
     return sorted(
         name
         for name in after
-        if before.get(name) != after[name] and name.lower().replace("-", "_") in imported
+        if before.get(name) != after[name]
+        and modules.get(name.lower(), {name.lower().replace("-", "_")}) & imported
     )
 
 

@@ -87,10 +87,13 @@ def test_setup_installs_once_and_keeps_torch(tmp_path, monkeypatch, capsys):
 
 def test_restart_is_asked_only_for_changed_imported_packages():
     setup = _setup_module()
-    before = {"transformers": "4.0", "peft": "0.1", "faiss-cpu": ""}
-    after = {"transformers": "5.24.0", "peft": "0.1", "faiss-cpu": "1.15.1"}
-    assert setup.needs_restart(before, after, {"transformers", "numpy"}) == ["transformers"]
-    assert setup.needs_restart(before, after, set()) == []
+    before = {"transformers": "4.0", "peft": "0.1", "faiss-cpu": "", "scikit-learn": "1.0"}
+    after = {"transformers": "5.24.0", "peft": "0.1", "faiss-cpu": "1.15.1", "scikit-learn": "1.9"}
+    modules = {"scikit-learn": {"sklearn"}, "faiss-cpu": {"faiss"}}
+    imported = {"transformers", "numpy", "sklearn", "peft"}
+    assert setup.needs_restart(before, after, imported, modules) == ["scikit-learn", "transformers"]
+    assert setup.needs_restart(before, after, set(), modules) == []
+    assert "sklearn" in setup.top_modules()["scikit-learn"]  # real metadata, not a guess
 
 
 def _fake_wheel(folder, name: str, version: str, requires: str = "") -> None:

@@ -112,3 +112,41 @@ def test_helper_style(path):
                     f"{path.name}:{node.name}: docstring must name the notebook that teaches it"
                 )
             assert node.returns is not None, f"{path.name}:{node.name} needs a return annotation"
+
+
+def _imports(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a notebook cell with IPython magics
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_imported_package_is_pinned():
+    """Numbers move when libraries move: whatever the code imports directly is pinned."""
+    import sys
+    from importlib import metadata
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    pins = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    declared = {re.split("[=<>]", p)[0].lower().replace("_", "-") for p in pins}
+    sources = [p.read_text() for p in REPO_ROOT.glob("*.py")]
+    for folder in ("helpers", "scripts", "tests"):
+        sources += [p.read_text() for p in (REPO_ROOT / folder).glob("*.py")]
+    for nb in NOTEBOOKS:
+        sources += [_source(c) for c in _nb(nb)["cells"] if c["cell_type"] == "code"]
+    local = {"helpers", "conftest"} | {p.stem for p in (REPO_ROOT / "scripts").glob("*.py")}
+    local |= {p.stem for p in (REPO_ROOT / "tests").glob("*.py")}
+    dists = metadata.packages_distributions()
+    missing = {}
+    for name in set().union(*map(_imports, sources)) - set(sys.stdlib_module_names) - local:
+        owners = {d.lower().replace("_", "-") for d in dists.get(name, [name])}
+        if not owners & declared:
+            missing[name] = sorted(owners)
+    assert not missing, f"imported but not pinned in pyproject.toml: {missing}"
