@@ -1,31 +1,37 @@
-"""The README's course map is rendered from results/reference/, never typed by hand."""
+"""README and workshop minutes are rendered from results/reference/, never typed by hand."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
-
-import pytest
 
 from helpers import REPO_ROOT, scaling
 
 README = (REPO_ROOT / "README.md").read_text()
+WORKSHOP = (REPO_ROOT / "docs" / "WORKSHOP.md").read_text()
 ESTIMATE = json.loads((REPO_ROOT / "results/reference/gpu/t4_estimate.json").read_text())
 TIMINGS = json.loads((REPO_ROOT / "results/reference/ci/timings.json").read_text())
 
 
-def _row(notebook: str) -> list[str]:
-    line = next(x for x in README.splitlines() if x.startswith(f"| [{notebook}]"))
-    return [cell.strip() for cell in line.strip("|").split("|")]
+def _render():
+    spec = importlib.util.spec_from_file_location("render", REPO_ROOT / "scripts/render_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize("notebook", sorted(ESTIMATE["notebooks"]))
-def test_course_map_row(notebook):
-    _, _, cpu, measured, estimate, _ = _row(notebook)
-    assert cpu == f"{TIMINGS[notebook] / 60:.1f} min"
-    assert measured == "not measured¹", "stays so until a real GPU run is committed"
-    minutes = ESTIMATE["notebooks"][notebook]["minutes"]
-    assert estimate == ("< 0.1 min" if minutes < 0.05 else f"≈ {minutes:.1f} min")
+def test_readme_minutes_come_from_the_reference_run():
+    """Fails when README disagrees with results/reference/: run scripts/render_docs.py."""
+    assert _render().render_readme(README, TIMINGS, ESTIMATE) == README
+    rows = [line for line in README.splitlines() if re.match(r"\| \[\d\d_", line)]
+    assert len(rows) == len(TIMINGS) == len(ESTIMATE["notebooks"])
+    assert all("| not measured¹ |" in row for row in rows), "until a real GPU run is committed"
+
+
+def test_workshop_minutes_come_from_the_reference_run():
+    assert _render().render_workshop(WORKSHOP, TIMINGS, ESTIMATE) == WORKSHOP
+    assert sum(f"| {nb} |" in WORKSHOP for nb in TIMINGS) == len(TIMINGS)
 
 
 def test_estimate_assumptions_in_the_text_match_the_code():
@@ -33,13 +39,3 @@ def test_estimate_assumptions_in_the_text_match_the_code():
     assert f"at {scaling.T4_UTILIZATION:.0%} of the T4's" in text.replace("5 %", "5%")
     assert f"{scaling.GPUS['T4'].peak_tflops:.0f} TFLOP/s fp16 peak" in text
     assert f"adds {scaling.DECODE_STEP_SECONDS * 1000:.0f} ms per batched decoding step" in text
-
-
-@pytest.mark.parametrize("notebook", sorted(ESTIMATE["notebooks"]))
-def test_workshop_minutes_row(notebook):
-    text = (REPO_ROOT / "docs" / "WORKSHOP.md").read_text()
-    line = next(x for x in text.splitlines() if x.startswith(f"| {notebook} |"))
-    _, cpu, measured, estimate = [c.strip() for c in line.strip("|").split("|")]
-    assert cpu == f"{TIMINGS[notebook] / 60:.1f}" and measured == "not measured"
-    minutes = ESTIMATE["notebooks"][notebook]["minutes"]
-    assert estimate == ("< 0.1" if minutes < 0.05 else f"≈ {minutes:.1f}")
