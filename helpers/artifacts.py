@@ -20,7 +20,7 @@ SFT_BATCH, SFT_LR, LORA_RANK = 4, 1e-3, 16  # notebook 04's LoRA recipe, reused 
 DAPT_BLOCK, DAPT_BATCH, DAPT_LR = 256, 4, 1e-3  # notebook 05's recipe
 READER_STEPS = {"ci": 30, "cpu": 120, "gpu": 400}  # 04's reader LoRA, per profile
 DAPT_STEPS = {"ci": 12, "cpu": 40, "gpu": 300}  # 05's DAPT runs, per profile
-SMOKE_STEPS = 2  # every training under COURSE_SMOKE=1
+SMOKE_STEPS = 1  # every training under COURSE_SMOKE=1: the code path, not the quality
 
 
 def token_counter(embedder: Any) -> Callable[[str], int]:
