@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests run offline in the small `ci` profile: an accidental hub call fails fast instead of hanging.
 TEST_ENV := COURSE_PROFILE=ci HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error TOKENIZERS_PARALLELISM=false
 
-.PHONY: setup course test lint lab notebooks reference data gpu-check speed-check clean
+.PHONY: setup course test test-fast lint lab notebooks reference data gpu-check speed-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: setup
 test: lint  ## unit tests, every notebook once in the gpu profile under smoke, then under nbval in ci
 	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests notebooks --nbval-lax \
 		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider --durations=10
+
+test-fast: lint  ## the development loop: lint + unit tests that load no model (about a minute)
+	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not model" -p no:cacheprovider -q
 
 lab: setup  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -15,6 +15,17 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 _durations: dict[str, float] = collections.defaultdict(float)
 
 
+# Tests that load a model, train, or regenerate data: skipped by `make test-fast`.
+SLOW_MODULES = ("test_models.py", "test_notebooks_smoke.py", "test_data.py", "test_gpu_scripts.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        uses_model = "tiny_checkpoint" in getattr(item, "fixturenames", ())
+        if uses_model or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.model)
+
+
 def pytest_runtest_logreport(report):
     path = report.nodeid.split("::")[0]
     if path.endswith(".ipynb"):
