@@ -64,3 +64,19 @@ def tiny_checkpoint(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny")
     LlamaForCausalLM(config).save_pretrained(path)
     return str(path), tokenizer
+
+
+@pytest.fixture(scope="session")
+def script():
+    """Import one of scripts/*.py by name, as a module (they are not a package)."""
+    import importlib.util
+
+    from helpers import REPO_ROOT
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

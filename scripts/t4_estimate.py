@@ -32,16 +32,16 @@ def gpu_config(notebook: Path) -> dict:
     """Execute the notebook's config cell with COURSE_PROFILE=gpu and return its `cfg`."""
     cells = json.loads(notebook.read_text())["cells"]
     source = next("".join(c["source"]) for c in cells if "PROFILES = {" in "".join(c["source"]))
-    saved = {k: os.environ.get(k) for k in ("COURSE_PROFILE", "COURSE_SMOKE")}
-    os.environ["COURSE_PROFILE"], os.environ["COURSE_SMOKE"] = "gpu", "0"
+    saved = dict(os.environ)
+    os.environ.update(COURSE_PROFILE="gpu", COURSE_SMOKE="0")
     try:
         namespace: dict = {"runtime": runtime}  # 00 imports it in an earlier cell
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(source, str(notebook), "exec"), namespace)  # noqa: S102 - our notebook
         return namespace["cfg"]
     finally:
-        for key, value in saved.items():
-            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def decode(items: int, new_tokens: int, batch: int = GEN_BATCH) -> int:

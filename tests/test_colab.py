@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -13,19 +12,10 @@ import zipfile
 import pytest
 import torch
 
-from helpers import NOTEBOOKS_DIR, REPO_ROOT
+from helpers import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 COLAB_REPO = "/content/domain-lm-course"
-
-
-def _setup_module():
-    spec = importlib.util.spec_from_file_location(
-        "colab_setup", REPO_ROOT / "scripts/colab_setup.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _first_code_cell(path) -> str:
@@ -73,8 +63,8 @@ def test_colab_cell_can_be_rerun(tmp_path, monkeypatch):
     assert not any(p.name == "domain-lm-course" for p in repo.rglob("*"))
 
 
-def test_setup_installs_once_and_keeps_torch(tmp_path, monkeypatch, capsys):
-    setup = _setup_module()
+def test_setup_installs_once_and_keeps_torch(script, tmp_path, monkeypatch, capsys):
+    setup = script("colab_setup")
     installs = []
     monkeypatch.setattr(setup, "STAMP", tmp_path / ".colab-installed")
     monkeypatch.setattr(setup, "pip_install", lambda args, torch_version: installs.append(args))
@@ -85,8 +75,8 @@ def test_setup_installs_once_and_keeps_torch(tmp_path, monkeypatch, capsys):
     assert "already installed" in capsys.readouterr().out
 
 
-def test_restart_is_asked_only_for_changed_imported_packages():
-    setup = _setup_module()
+def test_restart_is_asked_only_for_changed_imported_packages(script):
+    setup = script("colab_setup")
     before = {"transformers": "4.0", "peft": "0.1", "faiss-cpu": "", "scikit-learn": "1.0"}
     after = {"transformers": "5.24.0", "peft": "0.1", "faiss-cpu": "1.15.1", "scikit-learn": "1.9"}
     modules = {"scikit-learn": {"sklearn"}, "faiss-cpu": {"faiss"}}
@@ -107,7 +97,7 @@ def _fake_wheel(folder, name: str, version: str, requires: str = "") -> None:
         z.writestr(f"{dist}.dist-info/RECORD", "")
 
 
-def test_a_pin_that_would_replace_torch_fails_clearly(tmp_path, monkeypatch):
+def test_a_pin_that_would_replace_torch_fails_clearly(script, tmp_path, monkeypatch):
     """A fake requirement needs torch>=99: unconstrained pip would swap torch, ours refuses."""
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no machine-wide pip cap: only ours counts
     _fake_wheel(tmp_path, "torch", "99.0")
@@ -118,4 +108,4 @@ def test_a_pin_that_would_replace_torch_fails_clearly(tmp_path, monkeypatch):
     )
     assert plain.returncode == 0 and "torch-99.0" in plain.stdout  # the silent swap
     with pytest.raises(SystemExit, match="without replacing this runtime's torch"):
-        _setup_module().pip_install(args, torch.__version__)
+        script("colab_setup").pip_install(args, torch.__version__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 
 import torch
@@ -11,23 +10,16 @@ import torch
 from helpers import REPO_ROOT
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_gpu_check_refuses_to_run_without_cuda(monkeypatch, capsys):
-    gpu_check = _load("gpu_check")
+def test_gpu_check_refuses_to_run_without_cuda(script, monkeypatch, capsys):
+    gpu_check = script("gpu_check")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr("sys.argv", ["gpu_check.py"])
     assert gpu_check.main() == 2
     assert "needs a CUDA GPU" in capsys.readouterr().out
 
 
-def test_gpu_check_kernel_startup_records_the_peak(tmp_path, monkeypatch):
-    gpu_check = _load("gpu_check")
+def test_gpu_check_kernel_startup_records_the_peak(script, tmp_path, monkeypatch):
+    gpu_check = script("gpu_check")
     ast.parse(gpu_check.STARTUP)
     events = []
     fake_ipython = type(
@@ -42,8 +34,8 @@ def test_gpu_check_kernel_startup_records_the_peak(tmp_path, monkeypatch):
     assert json.loads(peak_file.read_text()) == {"peak_bytes": 0}  # no CUDA here
 
 
-def test_speed_check_settings_follow_the_hardware(monkeypatch):
-    speed = _load("speed_check")
+def test_speed_check_settings_follow_the_hardware(script, monkeypatch):
+    speed = script("speed_check")
     cpu = speed.settings(torch.device("cpu"), [4])
     assert {s["dtype"] for s in cpu} == {"fp32", "bf16"}
     assert {(s["quantized"], s["packing"]) for s in cpu} == {(q, p) for q in (0, 1) for p in (0, 1)}
@@ -54,10 +46,10 @@ def test_speed_check_settings_follow_the_hardware(monkeypatch):
     assert {s["dtype"] for s in speed.settings(torch.device("cuda"), [4])} == {"fp16", "bf16"}
 
 
-def test_committed_t4_estimate_matches_the_notebooks():
+def test_committed_t4_estimate_matches_the_notebooks(script):
     """Change a notebook's gpu config and this fails until `python scripts/t4_estimate.py` runs."""
     committed = json.loads((REPO_ROOT / "results/reference/gpu/t4_estimate.json").read_text())
-    fresh = _load("t4_estimate").estimate()
+    fresh = script("t4_estimate").estimate()
     assert committed == json.loads(json.dumps(fresh))
     assert "not a measurement" in committed["what"]
     notebooks = {p.stem for p in (REPO_ROOT / "notebooks").glob("*.ipynb")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 
@@ -14,23 +13,16 @@ ESTIMATE = json.loads((REPO_ROOT / "results/reference/gpu/t4_estimate.json").rea
 TIMINGS = json.loads((REPO_ROOT / "results/reference/ci/timings.json").read_text())
 
 
-def _render():
-    spec = importlib.util.spec_from_file_location("render", REPO_ROOT / "scripts/render_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_readme_minutes_come_from_the_reference_run():
+def test_readme_minutes_come_from_the_reference_run(script):
     """Fails when README disagrees with results/reference/: run scripts/render_docs.py."""
-    assert _render().render_readme(README, TIMINGS, ESTIMATE) == README
+    assert script("render_docs").render_readme(README, TIMINGS, ESTIMATE) == README
     rows = [line for line in README.splitlines() if re.match(r"\| \[\d\d_", line)]
     assert len(rows) == len(TIMINGS) == len(ESTIMATE["notebooks"])
     assert all("| not measured¹ |" in row for row in rows), "until a real GPU run is committed"
 
 
-def test_workshop_minutes_come_from_the_reference_run():
-    assert _render().render_workshop(WORKSHOP, TIMINGS, ESTIMATE) == WORKSHOP
+def test_workshop_minutes_come_from_the_reference_run(script):
+    assert script("render_docs").render_workshop(WORKSHOP, TIMINGS, ESTIMATE) == WORKSHOP
     assert sum(f"| {nb} |" in WORKSHOP for nb in TIMINGS) == len(TIMINGS)
 
 
