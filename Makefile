@@ -24,7 +24,7 @@ course: setup  ## run every notebook in order (default profile); copies in build
 	$(BIN)/python scripts/run_course.py
 
 lint: setup
-	$(BIN)/ruff check helpers tests scripts conftest.py
+	$(BIN)/ruff check helpers tests scripts conftest.py notebooks
 	$(BIN)/ruff format --check helpers tests scripts conftest.py
 
 test: lint  ## unit tests, every notebook once in the gpu profile under smoke, then under nbval in ci

@@ -7,6 +7,7 @@ Colab VM) rebuilds it with the very same ones, so a rebuild never drifts from th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,19 +54,69 @@ def load_or_build_index(embedder: Any) -> tuple[rag.RagIndex, str]:
     return build_index(embedder), "no saved index: rebuilt it (run 03_rag first to skip this)"
 
 
-def hybrid(index: rag.RagIndex, embedder: Any, questions: list[str]) -> list[list[int]]:
-    """Dense + BM25 rankings fused by RRF, chunk ids best first (03_rag)."""
+RETRIEVERS = ("dense", "bm25", "hybrid")
+BULLETIN = " + newest bulletin"  # the superseding step of rag.with_superseding
+
+
+def retrieve(
+    index: rag.RagIndex, embedder: Any, questions: list[str], method: str = "hybrid"
+) -> list[list[int]]:
+    """Chunk ids best first: dense, BM25, or both fused by RRF ("hybrid") (03_rag)."""
+    if method not in RETRIEVERS:
+        raise ValueError(f"retriever {method!r} is not one of {', '.join(RETRIEVERS)}")
     dense = index.dense(rag.embed(embedder, questions, progress=False), TOP_K)
+    if method == "dense":
+        return dense
     sparse = index.sparse(questions, TOP_K)
+    if method == "bm25":
+        return sparse
     return [rag.rrf([d, s]) for d, s in zip(dense, sparse, strict=True)]
 
 
+def reader_input(retriever: str, k: int, superseding: bool) -> str:
+    """The name of one reader input, e.g. "hybrid top-1 + newest bulletin" (03_rag)."""
+    return f"{retriever} top-{k}" + (BULLETIN if superseding else "")
+
+
+def _parse_input(name: str) -> tuple[str, int, bool]:
+    match = re.fullmatch(rf"(\w+) top-(\d+)({re.escape(BULLETIN)})?", name)
+    if not match or match[1] not in RETRIEVERS:
+        raise ValueError(
+            f"reader input {name!r} must look like {reader_input('hybrid', 1, True)!r}"
+        )
+    return match[1], int(match[2]), bool(match[3])
+
+
+def select(index: rag.RagIndex, ranked: list[int], name: str) -> list[dict[str, Any]]:
+    """The passages a reader input `name` takes from one ranking (03_rag)."""
+    _, k, superseding = _parse_input(name)
+    ids = rag.with_superseding(ranked, index.chunks, k) if superseding else ranked[:k]
+    return [index.chunks[i] for i in ids]
+
+
 def reader_passages(
-    index: rag.RagIndex, embedder: Any, questions: list[dict[str, Any]]
+    index: rag.RagIndex, embedder: Any, questions: list[dict[str, Any]], name: str
 ) -> list[list[dict[str, Any]]]:
-    """The reader's input: hybrid top-1 plus the newest linked bulletin (03_rag)."""
-    ranked = hybrid(index, embedder, [q["question"] for q in questions])
-    return [[index.chunks[i] for i in rag.with_superseding(r, index.chunks, 1)] for r in ranked]
+    """The reader's passages for each question, for reader input `name` (03_rag)."""
+    retriever, _, _ = _parse_input(name)
+    ranked = retrieve(index, embedder, [q["question"] for q in questions], retriever)
+    return [select(index, r, name) for r in ranked]
+
+
+def chosen_reader_input() -> tuple[str, str]:
+    """The reader input 03_rag chose on dev, and which run said so (04_qlora_sft)."""
+    metrics, where = results.load_or_reference("03_rag")
+    return metrics["reader_input_chosen_on_dev"], where
+
+
+def reuse_or_generate(
+    notebook: str, method: str, questions: list[dict[str, Any]], generate: Callable[[], list[str]]
+) -> tuple[list[str], str]:
+    """A method's answers saved earlier in this run, else generate() (06_which_method)."""
+    saved = results.load_answers(notebook, method, [q["id"] for q in questions])
+    if saved is not None:
+        return saved, f"reused {notebook}'s answers (this {results.run_name()} run)"
+    return generate(), "generated here"
 
 
 def adapter_dir(name: str) -> Path:
@@ -74,13 +125,13 @@ def adapter_dir(name: str) -> Path:
 
 
 def reader_trainer(
-    base: Any, tokenizer: Any, index: rag.RagIndex, embedder: Any, steps: int
+    base: Any, tokenizer: Any, index: rag.RagIndex, embedder: Any, steps: int, name: str
 ) -> Any:
-    """The reader LoRA trainer on dev questions with their real passages (04_qlora_sft)."""
+    """The reader LoRA trainer on dev questions with reader input `name` (04_qlora_sft)."""
     from helpers import sft
 
     dev = domain.load_qa("dev")
-    rows = sft.reader_targets(dev, reader_passages(index, embedder, dev))
+    rows = sft.reader_targets(dev, reader_passages(index, embedder, dev, name))
     return sft.build_trainer(
         base, tokenizer, sft.conversational(rows, system=rag.SYSTEM),
         str(adapter_dir("reader-run")), steps=steps, batch_size=SFT_BATCH, lr=SFT_LR,

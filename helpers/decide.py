@@ -1,4 +1,9 @@
-"""Which method for your domain: a ranked recommendation with its reasons (06_which_method)."""
+"""Which method for your domain: a rule-based ranking with its reasons (06_which_method).
+
+The scores come from the course's rules of thumb only (tokens per parameter, row counts, how
+often facts change, GPU memory). Measured numbers are quoted in the reasons as evidence, with
+weight 0: they show what the rules predict on the sample domain, they do not move a score.
+"""
 
 from __future__ import annotations
 
@@ -115,7 +120,7 @@ def _m(measured: Mapping[str, Any], key: str, fmt: str) -> str | None:
 
 
 def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> list[Recommendation]:
-    """Rank the methods for a situation; reasons quote rules and measurements (06_which_method)."""
+    """Rank methods by rules of thumb; reasons quote measurements, unscored (06_which_method)."""
     s = validate(situation)
     m = dict(measured or {})
     recs = {name: Recommendation(name) for name in METHODS}
@@ -240,7 +245,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
         if not has_gpu and s.gpu_hours == 0:
             dapt.add(-1, "no GPU: only short LoRA DAPT on a small model is practical")
     else:
-        dapt.add(-3, "no language need: perplexity gains don't turn into task gains")
+        dapt.add(-3, "no language need: DAPT changes how the model reads text, not what it knows")
 
     return sorted(recs.values(), key=lambda r: (-r.score, METHODS.index(r.method)))
 

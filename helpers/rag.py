@@ -232,11 +232,6 @@ def format_passages(passages: list[dict[str, Any]], delimit: bool = False) -> st
     return "\n\n".join(out)
 
 
-def citations(answer: str) -> list[int]:
-    """Passage numbers cited as [n] in an answer (03_rag)."""
-    return [int(n) for n in re.findall(r"\[(\d+)\]", answer)]
-
-
 SYSTEM = (
     "You answer questions about Veldmark Thermal equipment using only the numbered passages. "
     "Copy the exact value from the passage and cite it like [1]. If the passages do not contain "

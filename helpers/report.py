@@ -25,8 +25,9 @@ HEADLINES = {
     "06_which_method": ("sft_rag_qa_accuracy", "QA accuracy, SFT reader + RAG", ".0%"),
 }
 COLUMNS = {  # head-to-head column -> (header, format)
-    "qa_accuracy": ("QA acc.", ".0%"),
-    "citation_correct": ("citations ok", ".0%"),
+    "accuracy": ("QA acc.", ".0%"),
+    "answerable_accuracy": ("answerable acc.", ".0%"),
+    "answered_with_gold_citation": ("right + gold cite", ".0%"),
     "schema_valid": ("triage valid", ".0%"),
     "category_f1": ("category F1", ".2f"),
     "domain_ppl": ("domain ppl", ".1f"),
@@ -119,7 +120,7 @@ def figures(profile: str, root: Path = RESULTS_DIR, out: Path | None = None) -> 
     written = []
     table = _table(_load("06_which_method", profile, root) or {})
     if table:
-        keys = ("qa_accuracy", "citation_correct", "schema_valid")
+        keys = ("accuracy", "answered_with_gold_citation", "schema_valid")
         methods = list(table)
         fig, ax = plt.subplots(figsize=(9, 3.8))
         width = 0.8 / len(keys)

@@ -121,3 +121,42 @@ def load_or_reference(
         f"No metrics for {notebook}: run notebooks/{notebook}.ipynb, or restore "
         f"results/reference/ from git."
     )
+
+
+def _answers_path(notebook: str, method: str, profile: str | None, root: Path | None) -> Path:
+    _check_name(notebook)
+    slug = re.sub(r"[^a-z0-9]+", "-", method.lower()).strip("-")
+    return (root or results_root()) / run_name(profile) / "answers" / notebook / f"{slug}.json"
+
+
+def save_answers(
+    notebook: str,
+    method: str,
+    question_ids: list[str],
+    answers: list[str],
+    profile: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Keep a method's answers so later notebooks of this run reuse them (03_rag)."""
+    if len(question_ids) != len(answers):
+        raise ValueError(f"{len(answers)} answers for {len(question_ids)} question ids")
+    path = _answers_path(notebook, method, profile, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"notebook": notebook, "method": method, "ids": question_ids, "answers": answers}
+    path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_answers(
+    notebook: str,
+    method: str,
+    question_ids: list[str],
+    profile: str | None = None,
+    root: Path | None = None,
+) -> list[str] | None:
+    """This run's saved answers to exactly these questions, else None (06_which_method)."""
+    path = _answers_path(notebook, method, profile, root)
+    if not path.is_file():
+        return None
+    saved = json.loads(path.read_text())
+    return saved["answers"] if saved.get("ids") == question_ids else None

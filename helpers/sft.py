@@ -1,14 +1,12 @@
-"""Supervised fine-tuning with trl: data, LoRA/QLoRA, T4-safe dtypes, metrics (04_qlora_sft)."""
+"""Supervised fine-tuning with trl: data, LoRA/QLoRA, T4-safe dtypes (04_qlora_sft)."""
 
 from __future__ import annotations
 
 import json
-import re
+import warnings
 from typing import Any
 
-import jsonschema
 import torch
-from sklearn.metrics import f1_score
 
 from helpers import runtime
 
@@ -19,7 +17,6 @@ TRIAGE_SYSTEM = (
     "controls_software, noise_vibration, installation, maintenance_request, warranty_billing), "
     "severity (low, medium, high or critical), onsite_required (true or false), summary (one line)."
 )
-FIELDS = ("product", "error_code", "category", "severity", "onsite_required", "summary")
 TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -124,7 +121,8 @@ def training_config(
         "report_to": [],
         "seed": seed,
         "max_length": max_length,
-        "gradient_checkpointing": False,
+        "activation_checkpointing": False,  # trl turns it on by default; 135M does not need it
+        "dataloader_pin_memory": runtime.get_device().type == "cuda",  # no pinned memory on CPU
         **runtime.mixed_precision_flags(),  # fp16 on a T4, bf16 on newer GPUs, fp32 on CPU
     }
     settings.update(extra)  # e.g. packing=True, or bf16=True + use_cpu=True for a speed check
@@ -164,57 +162,60 @@ def build_trainer(
 
     args = training_config(output_dir, steps, batch_size, lr, max_length, seed, **config)
     peft_config = None if rank is None else lora_config(rank)
-    trainer = SFTTrainer(
-        model=model,
-        args=args,
-        train_dataset=Dataset.from_list(rows),
-        processing_class=tokenizer,
-        peft_config=peft_config,
-        callbacks=callbacks,
-    )
+    with warnings.catch_warnings():  # peft asks transformers a deprecated attribute name
+        warnings.filterwarnings("ignore", message=".*checkpointing.*", category=FutureWarning)
+        trainer = SFTTrainer(
+            model=model,
+            args=args,
+            train_dataset=Dataset.from_list(rows),
+            processing_class=tokenizer,
+            peft_config=peft_config,
+            callbacks=callbacks,
+        )
+    quiet_progress(trainer)
     keep_adapters_fp32(trainer.model)
     return trainer
 
 
-def parse_json(text: str) -> dict | None:
-    """The first JSON object in a reply, parsed with json (never eval) (04_qlora_sft)."""
-    text = re.sub(r"^```(?:json)?|```$", "", text.strip()).strip()
-    start = text.find("{")
-    if start < 0:
-        return None
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text[start:])
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
+def quiet_progress(trainer: Any) -> Any:
+    """One progress bar with the latest loss, not a printed dict per log step (04_qlora_sft)."""
+    from tqdm.auto import tqdm
+    from transformers import trainer_callback
+    from transformers.utils.notebook import NotebookProgressCallback
+
+    class LossBar(trainer_callback.TrainerCallback):
+        bar: Any = None
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.bar = tqdm(total=state.max_steps, desc="training", leave=False)
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.bar.update(state.global_step - self.bar.n)
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
+            if self.bar is not None and logs and "loss" in logs:
+                self.bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
+
+        def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.bar.close()
+
+    for kind in (
+        trainer_callback.ProgressCallback,
+        trainer_callback.PrinterCallback,
+        NotebookProgressCallback,
+    ):
+        trainer.remove_callback(kind)
+    trainer.add_callback(LossBar())
+    return trainer
 
 
-def triage_metrics(outputs: list[str], targets: list[dict], schema: dict) -> dict[str, float]:
-    """Parse rate, schema-valid rate, per-field accuracy, macro-F1 of labels (04_qlora_sft)."""
-    if len(outputs) != len(targets) or not targets:
-        raise ValueError("need one output per target and at least one target")
-    validator = jsonschema.Draft202012Validator(schema)
-    parsed = [parse_json(o) for o in outputs]
-    n = len(targets)
-    out = {
-        "parse_rate": sum(p is not None for p in parsed) / n,
-        "schema_valid": sum(p is not None and validator.is_valid(p) for p in parsed) / n,
-    }
-    for field in FIELDS[:-1]:
-        out[f"acc_{field}"] = (
-            sum(
-                p is not None and p.get(field) == t[field]
-                for p, t in zip(parsed, targets, strict=True)
-            )
-            / n
-        )
-    for field in ("category", "severity"):
-        gold = [t[field] for t in targets]
-        pred = [str(p.get(field)) if p else "INVALID" for p in parsed]
-        out[f"macro_f1_{field}"] = f1_score(
-            gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0
-        )
-    return out
+def load_adapter(base: Any, path: str | Any) -> Any:
+    """A saved LoRA adapter on a base model, for inference (04_qlora_sft)."""
+    from peft import PeftModel
+
+    with warnings.catch_warnings():  # peft asks transformers a deprecated attribute name
+        warnings.filterwarnings("ignore", message=".*checkpointing.*", category=FutureWarning)
+        return PeftModel.from_pretrained(base, path).eval()
 
 
 def reader_targets(questions: list[dict], passages: list[list[dict]]) -> list[dict]:

@@ -1,4 +1,6 @@
-"""Write the measured minutes into README.md and docs/WORKSHOP.md: `python scripts/render_docs.py`.
+"""Write the measured minutes into README.md, docs/WORKSHOP.md and the notebooks' headers.
+
+Run `python scripts/render_docs.py`.
 
 The minutes come from results/reference/ci/timings.json (the committed `ci` run) and
 results/reference/gpu/t4_estimate.json (the computed T4 estimate), the "Which method?" table and
@@ -34,25 +36,33 @@ def metrics(folder: Path = REFERENCE) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text())["metrics"] for p in folder.glob("0*.json")}
 
 
+def pct(metrics: dict, key: str) -> str:
+    """A saved rate as "40% [33–47%]": the value and its 95 % interval when one was saved."""
+    low_high = metrics.get(f"{key}_ci95")
+    if not low_high:
+        return f"{metrics[key]:.0%}"
+    return f"{metrics[key]:.0%} [{low_high[0]:.0%}–{low_high[1]:.0%}]"
+
+
 def which_method_rows(m: dict[str, dict]) -> list[str]:
     """The README's "Which method?" rows, from notebooks 01 and 03-06."""
-    sft, dapt = m["04_qlora_sft"], m["05_dapt"]
-    head = {row["method"]: row for row in m["06_which_method"]["head_to_head"]}
+    sft, dapt, w = m["04_qlora_sft"], m["05_dapt"], m["06_which_method"]
     bar = "met" if sft["schema_valid_target_met"] else "not met in this short run"
     return [
         "| facts from your documents, which change | **RAG** | QA accuracy "
-        f"{head['closed-book']['qa_accuracy']:.0%} closed-book → {head['RAG']['qa_accuracy']:.0%} "
-        f"on {m['06_which_method']['qa_questions']} test questions; one changed bulletin: "
-        f"{m['06_which_method']['reindex_seconds']:.2f} s to re-index vs "
+        f"{pct(w, 'closed_book_qa_accuracy')} closed-book → {pct(w, 'rag_qa_accuracy')} "
+        f"on {w['qa_questions']} test questions; one changed bulletin: "
+        f"{w['reindex_seconds']:.2f} s to re-index vs "
         f"{sft['lora_seconds']:.0f} s to retrain an adapter |",
         "| a behaviour: strict JSON, your labels, your style | **LoRA / QLoRA SFT** (≥ ~100 rows, "
-        f"> 1,000 preferred) | triage schema-valid JSON {sft['zero_shot_schema_valid']:.0%} "
-        f"zero-shot, {sft['few_shot_schema_valid']:.0%} few-shot → {sft['lora_schema_valid']:.0%} "
-        f"(the 90 % bar: {bar}); SFT alone answers {head['SFT']['answerable_accuracy']:.0%} of "
+        f"> 1,000 preferred) | triage schema-valid JSON {pct(sft, 'zero_shot_schema_valid')} "
+        f"zero-shot, {pct(sft, 'few_shot_schema_valid')} few-shot → "
+        f"{pct(sft, 'lora_schema_valid')} on {sft['triage_tickets']} tickets "
+        f"(the 90 % bar: {bar}); SFT alone answers {pct(w, 'sft_qa_answerable_accuracy')} of "
         "answerable questions |",
-        f"| both | **SFT + RAG** | {head['SFT + RAG']['qa_accuracy']:.0%} QA accuracy with "
-        f"{head['SFT + RAG']['citation_correct']:.0%} correct citations (a reader adapter taught "
-        "to copy from passages) |",
+        f"| both | **SFT + RAG** | {pct(w, 'sft_rag_qa_accuracy')} QA accuracy, "
+        f"{pct(w, 'sft_rag_qa_answered_with_gold_citation')} answered right citing a gold passage "
+        "(a reader adapter taught to copy from passages, and to abstain) |",
         "| jargon the model can't read, still after RAG | **DAPT** (+ RAG), with replay | log "
         f"perplexity −{dapt['domain_ppl_drop_lora']:.0%} (LoRA); jargon questions "
         f"{dapt['downstream_base_rag_accuracy']:.0%} → {dapt['downstream_dapt_rag_accuracy']:.0%} "
@@ -74,16 +84,18 @@ def headline(m: dict[str, dict], minutes: float) -> str:
         "written by `scripts/render_docs.py`): base-model perplexity "
         f"{d['ppl_domain']:.0f} on technician logs vs {d['ppl_general']:.0f} on plain English; "
         f"dense recall@5 {r['test_dense_recall@5']:.2f} (hybrid {r['test_hybrid_recall@5']:.2f}); "
-        f"answer accuracy closed-book {r['closed_book_accuracy']:.0%} → RAG {r['rag_accuracy']:.0%} "
-        f"→ RAG with a LoRA-tuned reader {s['reader_tuned_accuracy']:.0%} "
-        f"({r['qa_questions']} questions); triage JSON schema-valid "
-        f"{s['zero_shot_schema_valid']:.0%} zero-shot → {s['lora_schema_valid']:.0%} after "
+        f"answer accuracy closed-book {pct(r, 'closed_book_accuracy')} → RAG "
+        f"{pct(r, 'rag_accuracy')} → RAG with a LoRA-tuned reader "
+        f"{pct(s, 'reader_tuned_accuracy')} ({r['qa_questions']} questions); triage JSON "
+        f"schema-valid {pct(s, 'zero_shot_schema_valid')} zero-shot → "
+        f"{pct(s, 'lora_schema_valid')} on {s['triage_tickets']} tickets after "
         f"{s['lora_steps']} LoRA steps (the 90 % bar: {bar}); DAPT cuts log perplexity "
         f"{x['domain_ppl_drop_lora']:.0%} (LoRA), full fine-tuning without replay raises general "
         f"perplexity {x['base_general_ppl']:.0f} → {x['full_0pct_replay_general']:.0f}, "
         f"replay {x['best_replay_share']:.0%} holds it at "
         f"{x['base_general_ppl'] + x['general_rise_best_replay']:.0f}. Whole `ci` course: "
-        f"{minutes:.1f} min. These are single runs of one seed on 2 CPU cores, without intervals."
+        f"{minutes:.1f} min. Single runs of one seed on 2 CPU cores; brackets are 95 % intervals "
+        "(Wilson) over the test items."
     )
 
 
@@ -132,6 +144,27 @@ def render_workshop(text: str, timings: dict, estimate: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def time_line(name: str, timings: dict, estimate: dict) -> str:
+    """A notebook header's "Time:" line, from the reference timings and the T4 estimate."""
+    t4 = estimate_text(estimate["notebooks"][name]["minutes"])
+    return (
+        f"**Time:** {timings[name] / 60:.1f} min on a 2-core CPU in the `ci` profile (measured in "
+        f"the reference run); on a T4 {t4} in the `gpu` profile (computed, not yet measured on a "
+        "GPU). The `cpu` and `gpu` profiles evaluate more items and train longer."
+    )
+
+
+def render_notebook(text: str, name: str, timings: dict, estimate: dict) -> str:
+    """The notebook with its header's "Time:" line rendered; the JSON layout is kept."""
+    nb = json.loads(text)
+    head = nb["cells"][0]
+    lines = "".join(head["source"]).split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("**Time:**"))
+    lines[at] = time_line(name, timings, estimate)
+    head["source"] = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     timings = json.loads(TIMINGS.read_text())
     estimate = json.loads(ESTIMATE.read_text())
@@ -140,6 +173,10 @@ def main() -> int:
         (ROOT / "docs" / "WORKSHOP.md", render_workshop),
     ):
         path.write_text(render(path.read_text(), timings, estimate))
+        print(f"rendered {path.relative_to(ROOT)}")
+    for name in timings:
+        path = ROOT / "notebooks" / f"{name}.ipynb"
+        path.write_text(render_notebook(path.read_text(), name, timings, estimate))
         print(f"rendered {path.relative_to(ROOT)}")
     return 0
 

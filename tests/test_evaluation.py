@@ -1,8 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 import torch
 
-from helpers import evaluation
+from helpers import domain, evaluation, stats
 
 
 class TinyLM(torch.nn.Module):
@@ -49,6 +51,18 @@ def test_perplexity_bad_inputs():
         ("VT-1511-MX", "VT-1511-M", False),
         ("That is not in the documentation.", "not in the documentation", True),
         ("The value is 2.45 kg", "2.4", False),
+        ("\u2212115 \u00b0C", "115 \u00b0C", False),  # the Unicode minus makes it another value
+        ("-115 \u00b0C", "115 \u00b0C", False),
+        ("\u2212115 \u00b0C", "-115 \u00b0C", True),
+        ("[4]", "4", False),  # a bare citation is not an answer
+        ("See [4].", "4", False),
+        ("It needs 4 [2].", "4", True),
+        ("Keep it above 115\u00b0C during the test [1].", "115 \u00b0C", True),  # inside, with unit
+        ("115 cm", "115 \u00b0C", False),
+        ("It has 14 poles", "4", False),  # contains the gold digits, is another number
+        ("It has 40 poles", "4", False),
+        ("4,5 bar", "4", False),
+        ("(4)", "4", True),
     ],
 )
 def test_contains_answer(pred, gold, ok):
@@ -72,3 +86,97 @@ def test_recall_and_mrr():
     assert evaluation.mrr(ranked, gold) == pytest.approx((1 + 0 + 0.5) / 3)
     with pytest.raises(ValueError, match="one ranking per query"):
         evaluation.recall_at_k(ranked, gold[:2], 1)
+
+
+def test_citations_and_abstention():
+    assert evaluation.cited_numbers("It is 43 Nm [2], see also [1, 3].") == [2, 1, 3]
+    assert evaluation.cited_numbers("No citation (4).") == []
+    assert evaluation.abstained("That is Not in the documentation.")
+    assert not evaluation.abstained("43 Nm [1]")
+
+
+QS = [
+    {"type": "single_fact", "answer": "43 Nm", "gold_doc_ids": ["A"]},
+    {"type": "single_fact", "answer": "VT-1", "gold_doc_ids": ["B"]},
+    {"type": "two_document", "answer": "2.4 kg", "gold_doc_ids": ["C"]},
+    {"type": "unanswerable", "answer": "not in the documentation", "gold_doc_ids": []},
+    {"type": "unanswerable", "answer": "not in the documentation", "gold_doc_ids": []},
+]
+PASSAGES = [[{"doc_id": "A"}, {"doc_id": "X"}], [{"doc_id": "X"}], [{"doc_id": "C"}], [], []]
+
+
+def test_qa_scores_on_hand_made_cases():
+    answers = [
+        "43 Nm [1]",  # right, cites the gold document
+        "VT-1 [1]",  # right, but cites a passage from another document
+        "not in the documentation",  # false abstention on an answerable question
+        "not in the documentation",  # right abstention
+        "It is 12 kg [1]",  # should have abstained; a citation out of range
+    ]
+    s = evaluation.qa_scores(answers, QS, PASSAGES)
+    assert (s["accuracy"].k, s["accuracy"].n) == (3, 5)
+    assert (s["answerable_accuracy"].k, s["answerable_accuracy"].n) == (2, 3)
+    assert (s["abstention_correct"].k, s["abstention_correct"].n) == (1, 2)
+    assert (s["false_abstention"].k, s["false_abstention"].n) == (1, 3)
+    # only answerable questions with a citation count: q1 gold, q2 not
+    assert (s["citation_precision"].k, s["citation_precision"].n) == (1, 2)
+    assert (s["answered_with_gold_citation"].k, s["answered_with_gold_citation"].n) == (1, 3)
+    assert "citation_precision" not in evaluation.qa_scores(answers, QS)
+    with pytest.raises(ValueError, match="5 answers for 4 questions"):
+        evaluation.qa_scores(answers, QS[:4])
+
+
+def test_rate_has_a_wilson_interval():
+    r = stats.Rate(12, 60)
+    low, high = r.interval()
+    assert r.value == 0.2
+    assert low == pytest.approx(0.1183, abs=1e-3) and high == pytest.approx(0.3183, abs=1e-3)
+    assert "12/60" in str(r) and "95% CI" in str(r)
+    assert stats.Rate(0, 0).n == 0 and str(stats.Rate(0, 0)) == "n=0"
+    flat = stats.rate_metrics("rag_", {"accuracy": r, "empty": stats.Rate(0, 0)})
+    assert flat["rag_accuracy"] == 0.2 and flat["rag_accuracy_n"] == 60
+    assert flat["rag_accuracy_ci95"] == [round(low, 4), round(high, 4)] and "rag_empty" not in flat
+
+
+def test_paired_difference_sees_a_real_gap_and_not_a_noise_one():
+    a = [True] * 30 + [False] * 30
+    b = [False] * 30 + [False] * 30
+    big = stats.paired_difference(a, b)
+    assert big.diff == 0.5 and big.shown and big.low > 0.3 and big.p_mcnemar < 1e-6
+    small = stats.paired_difference([True, False] * 10, [False, True] * 10)
+    assert small.diff == 0 and not small.shown and "not shown at this size" in str(small)
+    assert stats.paired_difference(a, b) == big  # seeded: the same interval twice
+    with pytest.raises(ValueError, match="same non-empty"):
+        stats.paired_difference([True], [True, False])
+
+
+def test_parse_json_never_evaluates():
+    assert evaluation.parse_json('Sure! {"a": 1} trailing') == {"a": 1}
+    assert evaluation.parse_json('```json\n{"a": [1, 2]}\n```') == {"a": [1, 2]}
+    assert evaluation.parse_json("__import__('os').system('echo hi')") is None
+    assert evaluation.parse_json("{'a': 1}") is None  # Python literal, not JSON
+    assert evaluation.parse_json("[1, 2]") is None
+
+
+def test_triage_scores():
+    schema = domain.load_schema()
+    gold = [t["triage"] for t in domain.load_tickets("test")[:4]]
+    perfect = evaluation.triage_scores([json.dumps(g) for g in gold], gold, schema)
+    assert perfect.rates["parse_rate"].value == perfect.rates["schema_valid"].value == 1.0
+    assert perfect.rates["acc_category"].k == 4
+    assert perfect.macro_f1["category"] == pytest.approx(1.0)
+    huge = json.dumps({**gold[1], "severity": "huge"})
+    broken_outputs = ["nope", huge, *map(json.dumps, gold[2:])]
+    broken = evaluation.triage_scores(broken_outputs, gold, schema)
+    assert broken.rates["parse_rate"].value == 0.75 and broken.rates["schema_valid"].value == 0.5
+    assert broken.per_item["schema_valid"] == [False, False, True, True]
+    assert broken.macro_f1["severity"] < 1.0
+    low, high = broken.macro_f1_ci95["severity"]
+    assert 0 <= low <= high <= 1
+    assert broken.column()["schema_valid"].startswith("0.50 [")
+    flat = broken.metrics("lora_")
+    assert flat["lora_schema_valid_n"] == 4 and "lora_macro_f1_category_ci95" in flat
+    assert evaluation.schema_errors("nope", schema) == ["not a JSON object"]
+    assert any("huge" in e for e in evaluation.schema_errors(broken_outputs[1], schema))
+    with pytest.raises(ValueError, match="one output per target"):
+        evaluation.triage_scores(["{}"], gold, schema)

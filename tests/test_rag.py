@@ -116,7 +116,6 @@ def test_injection_detection_and_formatting():
     passages = [{"title": "T", "heading": "H", "text": "x"}]
     assert rag.format_passages(passages).startswith("[1] T > H: x")
     assert '<passage id="1">' in rag.format_passages(passages, delimit=True)
-    assert rag.citations("It is 43 Nm [2], see also [1].") == [2, 1]
 
 
 def test_with_superseding_puts_newest_bulletin_first():

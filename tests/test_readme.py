@@ -31,3 +31,26 @@ def test_estimate_assumptions_in_the_text_match_the_code():
     assert f"at {scaling.T4_UTILIZATION:.0%} of the T4's" in text.replace("5 %", "5%")
     assert f"{scaling.GPUS['T4'].peak_tflops:.0f} TFLOP/s fp16 peak" in text
     assert f"adds {scaling.DECODE_STEP_SECONDS * 1000:.0f} ms per batched decoding step" in text
+
+
+def test_notebook_minutes_come_from_the_reference_run(script):
+    """Each notebook's "Time:" line is rendered: run scripts/render_docs.py after a new run."""
+    render = script("render_docs").render_notebook
+    for name in TIMINGS:
+        text = (REPO_ROOT / "notebooks" / f"{name}.ipynb").read_text()
+        assert render(text, name, TIMINGS, ESTIMATE) == text, f"{name}: its Time line is stale"
+
+
+def test_markdown_cells_type_no_minutes_or_percentages():
+    """Measured numbers reach Markdown only through rendering, never typed by hand."""
+    # a percentage that is a setting (a replay share, a GPU's utilisation) is not a measurement
+    typed = re.compile(r"(?<![\w.])\d+(?:\.\d+)? ?(?:%(?! ?(?:replay|share|util))|min\b|minutes)")
+    for name in TIMINGS:
+        cells = json.loads((REPO_ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+        for i, cell in enumerate(cells):
+            text = "".join(cell["source"])
+            if cell["cell_type"] != "markdown":
+                continue
+            text = "\n".join(x for x in text.splitlines() if not x.startswith("**Time:**"))
+            text = re.sub(r"95 ?%", "", text)  # the confidence level, not a measurement
+            assert not typed.findall(text), f"{name} cell {i} types {typed.findall(text)}"

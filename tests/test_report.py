@@ -9,8 +9,8 @@ from helpers import report, results
 
 def _fake_run(root):
     table = [  # in the notebook's order, which the report keeps
-        {"method": "closed-book", "qa_accuracy": 0.05, "schema_valid": 0.0, "train_s": 0.0},
-        {"method": "SFT + RAG", "qa_accuracy": 0.4, "citation_correct": 0.41, "update_s": 0.12},
+        {"method": "closed-book", "accuracy": 0.05, "schema_valid": 0.0, "train_s": 0.0},
+        {"method": "SFT + RAG", "accuracy": 0.4, "answerable_accuracy": 0.41, "update_s": 0.12},
     ]
     results.save(
         "06_which_method",
@@ -27,7 +27,7 @@ def test_report_has_the_table_headlines_and_minutes(tmp_path):
     _fake_run(tmp_path)
     text = report.build("ci", tmp_path)
     assert "| SFT + RAG | 40% | 41% | – |" in text
-    assert "| closed-book | 5% | – | 0% |" in text
+    assert "| closed-book | 5% | – | – | 0% |" in text
     assert text.index("| closed-book") < text.index("| SFT + RAG")
     assert "| 03_rag | RAG minus closed-book accuracy, points | 25 | 3.0 |" in text
     assert "| 04_qlora_sft | triage schema-valid JSON after LoRA SFT | not run | – |" in text

@@ -80,3 +80,15 @@ def test_load_or_reference_says_where_numbers_come_from(tmp_path, monkeypatch):
     assert results.load_or_reference("03_rag", "gpu", root=tmp_path) == ({"a": 3}, "this gpu run")
     with pytest.raises(FileNotFoundError, match="run notebooks/05_dapt.ipynb"):
         results.load_or_reference("05_dapt", "gpu", root=tmp_path)
+
+
+def test_answers_are_reused_only_for_the_same_questions(tmp_path):
+    results.save_answers("03_rag", "RAG dense top-1", ["q1", "q2"], ["a", "b"], "ci", tmp_path)
+    assert results.load_answers("03_rag", "RAG dense top-1", ["q1", "q2"], "ci", tmp_path) == [
+        "a",
+        "b",
+    ]
+    assert results.load_answers("03_rag", "RAG dense top-1", ["q1"], "ci", tmp_path) is None
+    assert results.load_answers("03_rag", "RAG hybrid top-1", ["q1", "q2"], "ci", tmp_path) is None
+    with pytest.raises(ValueError, match="2 answers for 1 question ids"):
+        results.save_answers("03_rag", "x", ["q1"], ["a", "b"], "ci", tmp_path)

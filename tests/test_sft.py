@@ -4,7 +4,7 @@ import json
 import pytest
 import torch
 
-from helpers import domain, runtime, sft
+from helpers import runtime, sft
 
 
 def test_conversational_shapes_and_errors():
@@ -18,31 +18,6 @@ def test_conversational_shapes_and_errors():
         sft.conversational([])
     with pytest.raises(ValueError, match="row 1 lacks field\\(s\\) completion"):
         sft.conversational([{"prompt": "a", "completion": "b"}, {"prompt": "c"}])
-
-
-def test_parse_json_never_evaluates():
-    assert sft.parse_json('Sure! {"a": 1} trailing') == {"a": 1}
-    assert sft.parse_json('```json\n{"a": [1, 2]}\n```') == {"a": [1, 2]}
-    assert sft.parse_json("__import__('os').system('echo hi')") is None
-    assert sft.parse_json("{'a': 1}") is None  # Python literal, not JSON
-    assert sft.parse_json("[1, 2]") is None
-
-
-def test_triage_metrics():
-    schema = domain.load_schema()
-    gold = [t["triage"] for t in domain.load_tickets("test")[:4]]
-    perfect = sft.triage_metrics([json.dumps(g) for g in gold], gold, schema)
-    assert perfect["parse_rate"] == perfect["schema_valid"] == perfect["acc_category"] == 1.0
-    assert perfect["macro_f1_category"] == pytest.approx(1.0)
-    broken = sft.triage_metrics(
-        ["nope", json.dumps({**gold[1], "severity": "huge"}), *map(json.dumps, gold[2:])],
-        gold,
-        schema,
-    )
-    assert broken["parse_rate"] == 0.75 and broken["schema_valid"] == 0.5
-    assert broken["macro_f1_severity"] < 1.0
-    with pytest.raises(ValueError, match="one output per target"):
-        sft.triage_metrics(["{}"], gold, schema)
 
 
 def test_quantized_load_without_bitsandbytes_names_the_fix(monkeypatch):
