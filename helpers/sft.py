@@ -71,7 +71,7 @@ def load_for_training(path: str, quantized: bool = False, dtype: torch.dtype | N
     device = runtime.get_device()
     if quantized and device.type == "mps":
         raise RuntimeError("bitsandbytes 4-bit does not run on Apple MPS; use quantized=False")
-    dtype = dtype or runtime.train_dtype(device)  # fp32 on CPU, fp16 on a T4, bf16 on newer GPUs
+    dtype = dtype or runtime.train_dtype(device)  # fp16 on a T4; bf16 on new GPUs/CPUs; else fp32
     kwargs: dict[str, Any] = {"dtype": dtype}
     if quantized:
         kwargs["quantization_config"] = quantization_config(
@@ -123,7 +123,7 @@ def training_config(
         "max_length": max_length,
         "activation_checkpointing": False,  # trl turns it on by default; 135M does not need it
         "dataloader_pin_memory": runtime.get_device().type == "cuda",  # no pinned memory on CPU
-        **runtime.mixed_precision_flags(),  # fp16 on a T4, bf16 on newer GPUs, fp32 on CPU
+        **runtime.mixed_precision_flags(),  # fp16 on a T4, bf16 on newer GPUs and bf16 CPUs
     }
     settings.update(extra)  # e.g. packing=True, or bf16=True + use_cpu=True for a speed check
     return SFTConfig(**settings)

@@ -15,10 +15,13 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain_docs import render_documents  # noqa: E402
 from domain_facts import build_facts  # noqa: E402
 from domain_tasks import render_qa, render_tickets  # noqa: E402
 from domain_text import render_corpus, render_general  # noqa: E402
+
+from helpers import domain  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "data" / "veldmark"
@@ -65,7 +68,13 @@ def generate(out: Path) -> dict[str, str]:
 
 
 def _readme(out: Path, sums: dict[str, str], n_docs: int, qa: list, tickets: list) -> str:
-    words = sum(len((out / p).read_text().split()) for p in sums if p.startswith("docs/"))
+    # counted as notebook 02 counts them: the words of the sections, not front matter or headings
+    words = sum(
+        len(section["text"].split())
+        for p in sums
+        if p.startswith("docs/")
+        for section in domain.parse_markdown((out / p).read_text(), p)["sections"]
+    )
     rows = "\n".join(
         f"| `{p}` | {(out / p).stat().st_size:,} | `{h}` |"
         for p, h in sums.items()

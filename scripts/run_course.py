@@ -11,15 +11,53 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from helpers import report, runtime  # noqa: E402
+
+
+def expected_minutes(profile: str, names: list[str]) -> str:
+    """What the user is in for: minutes per notebook from the reference run of this profile."""
+    path = ROOT / "results" / "reference" / profile / "timings.json"
+    if not path.is_file():
+        return f"no reference timings for the {profile} profile yet; expect hours on a CPU"
+    seconds = json.loads(path.read_text())
+    lines = [f"  {n}: {seconds[n] / 60:.0f} min" for n in names if n in seconds]
+    total = sum(seconds.get(n, 0.0) for n in names) / 60
+    return "\n".join(
+        [f"expected minutes ({profile} reference run):", *lines, f"  total: {total:.0f} min"]
+    )
+
+
+def run_notebook(nb: nbformat.NotebookNode, folder: Path, label: str) -> None:
+    """Execute `nb` in a fresh kernel, printing 'cell i/n' as each code cell starts."""
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    start = time.perf_counter()
+
+    def started(cell: nbformat.NotebookNode, cell_index: int) -> None:
+        line = (cell.source.strip().splitlines() or [""])[0][:60]
+        done = time.perf_counter() - start
+        print(
+            f"  {label} cell {code.index(cell_index) + 1}/{len(code)} [{done:4.0f} s] {line}",
+            flush=True,
+        )
+
+    with tempfile.TemporaryDirectory() as sockets:
+        # IPC sockets in a private folder: no "kernel is running over TCP without encryption"
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(
+            nb, km=km, timeout=3600, resources={"metadata": {"path": str(folder)}}
+        )
+        client.on_cell_execute = started
+        client.execute()
 
 
 def main() -> int:
@@ -32,18 +70,15 @@ def main() -> int:
     out_dir = ROOT / "notebooks" if args.in_place else ROOT / "build" / "executed"
     out_dir.mkdir(parents=True, exist_ok=True)
     timings = {}
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        if args.only not in path.name:
-            continue
+    paths = [
+        p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) if args.only in p.name
+    ]
+    print(expected_minutes(profile, [p.stem for p in paths]), flush=True)
+    for path in paths:
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         print(f"[{profile}] {path.name} ...", flush=True)
-        NotebookClient(
-            nb,
-            timeout=3600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        ).execute()
+        run_notebook(nb, path.parent, path.stem[:2])
         timings[path.stem] = round(time.perf_counter() - start, 1)
         nbformat.write(nb, out_dir / path.name)
         print(

@@ -117,3 +117,8 @@ def test_corpus_token_counts(tokenizer):
 def test_data_folder_under_25_mb():
     size = sum(p.stat().st_size for p in domain.DOMAIN_DIR.rglob("*") if p.is_file())
     assert size < 25 * 2**20
+
+
+def test_readme_word_count_is_the_one_notebook_02_prints():
+    words = sum(len(s["text"].split()) for d in domain.load_documents() for s in d["sections"])
+    assert f"({words:,} words)" in (domain.DOMAIN_DIR / "README.md").read_text()

@@ -43,10 +43,24 @@ def test_inference_dtype(monkeypatch):
     assert runtime.inference_dtype(torch.device("cpu")) == torch.bfloat16
 
 
-def test_cpu_and_mps_train_in_fp32():
-    assert runtime.train_dtype(torch.device("cpu")) == torch.float32
+def test_cpu_trains_in_bf16_only_with_bf16_instructions(monkeypatch):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(runtime, "cpu_bf16", lambda: False)
+    assert runtime.train_dtype(cpu) == torch.float32
     assert runtime.train_dtype(torch.device("mps")) == torch.float32
-    assert runtime.mixed_precision_flags(torch.device("cpu")) == {"bf16": False, "fp16": False}
+    assert runtime.mixed_precision_flags(cpu) == {"bf16": False, "fp16": False}
+    monkeypatch.setattr(runtime, "cpu_bf16", lambda: True)
+    assert runtime.train_dtype(cpu) == torch.bfloat16
+    assert runtime.train_dtype(torch.device("mps")) == torch.float32
+    assert runtime.mixed_precision_flags(cpu) == {"bf16": True, "fp16": False, "use_cpu": True}
+
+
+def test_cpu_bf16_reads_torchs_probes(monkeypatch):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert runtime.cpu_bf16() is False
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    assert runtime.cpu_bf16() is True
 
 
 def test_device_order(monkeypatch):
@@ -92,6 +106,7 @@ def test_t4_emulation_forces_fp16_on_a_bf16_gpu(monkeypatch):
     assert runtime.mixed_precision_flags(cuda) == {"bf16": False, "fp16": True}
     monkeypatch.setenv(runtime.EMULATE_T4_ENV, "0")
     assert runtime.train_dtype(cuda) == torch.bfloat16
+    monkeypatch.setattr(runtime, "cpu_bf16", lambda: False)
     assert runtime.train_dtype(torch.device("cpu")) == torch.float32  # CPU is unaffected
 
 

@@ -1,0 +1,29 @@
+"""scripts/run_course.py: what `make course` tells the user before and while it runs."""
+
+from __future__ import annotations
+
+import nbformat
+
+
+def test_expected_minutes_come_from_the_reference_run(script):
+    run_course = script("run_course")
+    text = run_course.expected_minutes("ci", ["03_rag", "04_qlora_sft"])
+    assert "03_rag:" in text and "04_qlora_sft:" in text and "total:" in text
+    assert "no reference timings" in run_course.expected_minutes("nonexistent", ["03_rag"])
+
+
+def test_run_notebook_reports_cells_and_no_tcp_warning(script, tmp_path, capfd):
+    run_course = script("run_course")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# title"),
+            nbformat.v4.new_code_cell("x = 2"),
+            nbformat.v4.new_code_cell("print(x * 21)"),
+        ]
+    )
+    run_course.run_notebook(nb, tmp_path, "99")
+    out, err = capfd.readouterr()
+    assert "99 cell 1/2" in out and "99 cell 2/2" in out
+    assert nb.cells[2].outputs[0]["text"] == "42\n"
+    assert "without encryption" not in out + err
+    assert list(tmp_path.iterdir()) == []  # no kernel socket files left behind
