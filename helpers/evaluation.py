@@ -23,7 +23,7 @@ TRIAGE_FIELDS = ("product", "error_code", "category", "severity", "onsite_requir
 
 
 @torch.no_grad()
-def perplexity(
+def block_nll(
     model: Any,
     tokenizer: Any,
     text: str,
@@ -31,8 +31,8 @@ def perplexity(
     max_tokens: int | None = None,
     batch_size: int = 8,
     progress: bool = True,
-) -> float:
-    """Perplexity over non-overlapping blocks of `text`, up to max_tokens (02_domain_data)."""
+) -> np.ndarray:
+    """Mean next-token loss (nats) of each non-overlapping block of `text` (05_dapt)."""
     if block_size < 2:
         raise ValueError(f"block_size must be >= 2, got {block_size}")
     limit = getattr(model.config, "max_position_embeddings", None)
@@ -45,18 +45,31 @@ def perplexity(
     if n_blocks == 0:
         raise ValueError(f"text has {len(ids)} tokens, fewer than one block of {block_size}")
     blocks = ids[: n_blocks * block_size].view(n_blocks, block_size)
-    total_nll, total_tokens = 0.0, 0
+    losses: list[float] = []
     device = next(model.parameters()).device
     starts = range(0, n_blocks, batch_size)
     for start in tqdm(starts, desc="perplexity", disable=not progress, leave=False):
         batch = blocks[start : start + batch_size].to(device)
         logits = model(input_ids=batch).logits[:, :-1].float()
         nll = torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.size(-1)), batch[:, 1:].reshape(-1), reduction="sum"
-        )
-        total_nll += nll.item()
-        total_tokens += batch[:, 1:].numel()
-    return math.exp(total_nll / total_tokens)
+            logits.transpose(1, 2), batch[:, 1:], reduction="none"
+        )  # (batch, block_size - 1)
+        losses.extend(nll.mean(dim=1).tolist())
+    return np.asarray(losses)
+
+
+def perplexity(
+    model: Any,
+    tokenizer: Any,
+    text: str,
+    block_size: int = 256,
+    max_tokens: int | None = None,
+    batch_size: int = 8,
+    progress: bool = True,
+) -> float:
+    """Perplexity over non-overlapping blocks of `text`, up to max_tokens (02_domain_data)."""
+    losses = block_nll(model, tokenizer, text, block_size, max_tokens, batch_size, progress)
+    return math.exp(float(losses.mean()))  # equal blocks: the mean of block means is the mean
 
 
 def normalize(text: str) -> str:

@@ -113,3 +113,36 @@ def bootstrap_interval(
     values = [statistic(rng.integers(0, n, size=n)) for _ in range(resamples)]
     low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
+
+
+@dataclass(frozen=True)
+class PerplexityRatio:
+    """Perplexity of A over perplexity of B on the same text blocks, bootstrap 95 % CI (05_dapt)."""
+
+    ratio: float
+    low: float
+    high: float
+    n: int  # blocks
+
+    @property
+    def shown(self) -> bool:
+        """True when the interval excludes 1: a change this many blocks can show."""
+        return self.low > 1 or self.high < 1
+
+    def __str__(self) -> str:
+        verdict = "" if self.shown else "; not shown at this size"
+        interval = f"95% CI x{self.low:.2f}-x{self.high:.2f}"
+        return f"x{self.ratio:.2f} ({interval}, n={self.n} blocks{verdict})"
+
+
+def perplexity_ratio(
+    a: Sequence[float], b: Sequence[float], seed: int = 0, resamples: int = 10_000
+) -> PerplexityRatio:
+    """exp(mean loss A - mean loss B) on the same blocks, paired bootstrap (05_dapt)."""
+    if len(a) != len(b) or not len(a):
+        raise ValueError("need the per-block losses of both models on the same non-empty blocks")
+    x = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+    low, high = np.exp(np.percentile(means, [2.5, 97.5]))
+    return PerplexityRatio(float(np.exp(x.mean())), float(low), float(high), len(x))

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "results" / "reference" / "ci"
 TIMINGS = REFERENCE / "timings.json"
+SPEED = REFERENCE / "speed_check.json"
 ESTIMATE = ROOT / "results" / "reference" / "gpu" / "t4_estimate.json"
 
 
@@ -44,6 +45,12 @@ def pct(metrics: dict, key: str) -> str:
     return f"{metrics[key]:.0%} [{low_high[0]:.0%}–{low_high[1]:.0%}]"
 
 
+def ratio(metrics: dict, key: str) -> str:
+    """A saved perplexity ratio as "×3.7 [3.4–4.0]" with its block-bootstrap interval."""
+    low, high = metrics[f"{key}_ci95"]
+    return f"×{metrics[key]:.2f} [{low:.2f}–{high:.2f}]"
+
+
 def which_method_rows(m: dict[str, dict]) -> list[str]:
     """The README's "Which method?" rows, from notebooks 01 and 03-06."""
     sft, dapt, w = m["04_qlora_sft"], m["05_dapt"], m["06_which_method"]
@@ -65,10 +72,12 @@ def which_method_rows(m: dict[str, dict]) -> list[str]:
         "(a reader adapter taught to copy from passages, and to abstain) |",
         "| jargon the model can't read, still after RAG | **DAPT** (+ RAG), with replay | log "
         f"perplexity −{dapt['domain_ppl_drop_lora']:.0%} (LoRA); jargon questions "
-        f"{dapt['downstream_base_rag_accuracy']:.0%} → {dapt['downstream_dapt_rag_accuracy']:.0%} "
-        f"with RAG ({dapt['downstream_questions']} questions); full fine-tuning raised general "
-        f"perplexity by {dapt['general_rise_no_replay']:.0f}, {dapt['best_replay_share']:.0%} "
-        f"replay by {dapt['general_rise_best_replay']:.0f} |",
+        f"{pct(dapt, 'downstream_base_rag_accuracy')} → "
+        f"{pct(dapt, 'downstream_dapt_rag_accuracy')} with RAG "
+        f"({dapt['downstream_questions']} questions); full fine-tuning multiplied general "
+        f"perplexity by {ratio(dapt, 'general_ppl_ratio_no_replay_vs_base')}, "
+        f"{dapt['best_replay_share']:.0%} replay then by "
+        f"{ratio(dapt, 'general_ppl_ratio_best_replay_vs_no_replay')} |",
         '| "our own model from scratch" | almost never | ~20 tokens per parameter: a 135M model '
         "wants 2.7B tokens; this domain has "
         f"~{m['01_scaling_laws']['domain_corpus_tokens'] / 1e6:.1f}M |",
@@ -99,6 +108,35 @@ def headline(m: dict[str, dict], minutes: float) -> str:
     )
 
 
+def speed_paragraph(speed: dict) -> str:
+    """The README's speed-check summary, from `make speed-check`'s JSON."""
+
+    def tps(dtype: str, quantized: bool, packing: bool) -> str:
+        rows = [
+            r
+            for r in speed["rows"]
+            if (r["dtype"], r["quantized"], r["packing"]) == (dtype, quantized, packing)
+        ]
+        return "/".join(f"{r['tokens_per_s']:.0f}" for r in rows) or "-"
+
+    dtypes = sorted({r["dtype"] for r in speed["rows"]}, key=["fp32", "fp16", "bf16"].index)
+    parts = [
+        f"{d}: LoRA {tps(d, False, False)} tokens/s, QLoRA {tps(d, True, False)}, "
+        f"packed LoRA {tps(d, False, True)}, packed QLoRA {tps(d, True, True)}"
+        for d in dtypes
+    ]
+    return (
+        f"`make speed-check` on the 2-core CPU (`results/reference/ci/speed_check.json`, "
+        f"{speed['steps']} timed steps per setting, batch 4, so treat ±20 % as noise): "
+        + "; ".join(parts)
+        + ". On this CPU bf16 is the faster training dtype, which is why `runtime.train_dtype()` "
+        "picks it where the CPU has bf16 instructions. Packing is *slower* here: 512-token packed "
+        "rows cost more attention than short padded ones on a CPU without flash attention. Packing "
+        "and larger batches are expected to pay on a GPU, where small-batch SFT is "
+        "overhead-bound; that is what the GPU run of the speed check is for."
+    )
+
+
 def render_readme(
     text: str, timings: dict, estimate: dict, measured: dict[str, dict] | None = None
 ) -> str:
@@ -110,6 +148,8 @@ def render_readme(
     lines[start:end] = which_method_rows(measured)
     at = next(i for i, x in enumerate(lines) if x.startswith("**Headline results"))
     lines[at] = headline(measured, sum(timings.values()) / 60)
+    at = next(i for i, x in enumerate(lines) if x.startswith("`make speed-check` on the 2-core"))
+    lines[at] = speed_paragraph(json.loads(SPEED.read_text()))
     for i, line in enumerate(lines):
         match = re.match(r"\| \[(\d\d_[a-z_]+)\]", line)
         if match and match.group(1) in timings:

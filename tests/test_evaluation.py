@@ -32,6 +32,24 @@ def test_perplexity_of_uniform_model_is_vocab_size():
     assert ppl == pytest.approx(50, rel=1e-4)
 
 
+def test_block_nll_one_loss_per_block_and_perplexity_is_their_mean():
+    losses = evaluation.block_nll(TinyLM(), Tok(), "abcdefgh" * 20, block_size=16, progress=False)
+    assert losses.shape == (10,)  # 160 tokens / 16
+    assert np.allclose(losses, np.log(50))
+
+
+def test_perplexity_ratio_paired_over_blocks():
+    base = np.array([2.0, 3.0, 2.5, 4.0, 3.5, 2.2, 2.8, 3.1])
+    same = stats.perplexity_ratio(base, base)
+    assert same.ratio == pytest.approx(1.0) and not same.shown and "not shown" in str(same)
+    better = stats.perplexity_ratio(base - 0.5, base)  # every block 0.5 nats lower
+    assert better.ratio == pytest.approx(np.exp(-0.5)) and better.high < 1 and better.shown
+    noisy = stats.perplexity_ratio(base + np.array([0.3, -0.3] * 4), base)
+    assert noisy.low < 1 < noisy.high and noisy.n == 8
+    with pytest.raises(ValueError, match="same non-empty blocks"):
+        stats.perplexity_ratio(base, base[:3])
+
+
 def test_perplexity_bad_inputs():
     with pytest.raises(ValueError, match="fewer than one block"):
         evaluation.perplexity(TinyLM(), Tok(), "short", block_size=16, progress=False)
