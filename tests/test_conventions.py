@@ -38,7 +38,7 @@ def test_header_and_badge(path):
     assert "colab.research.google.com/github/" in first and path.name in first
     for needle in ("What you will learn", "What you need", "Time:", "CPU", "T4"):
         assert needle in first, needle
-    assert re.search(r"\d+ minute", first), "state minutes on CPU and T4"
+    assert re.search(r"\d+(\.\d+)? min", first), "state minutes on CPU and T4"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
