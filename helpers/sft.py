@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from helpers import runtime
+from helpers import models, runtime
 
 TRIAGE_SYSTEM = (
     "You triage support tickets for Veldmark Thermal heat pumps and chillers. Reply with one JSON "
@@ -78,9 +78,11 @@ def load_for_training(path: str, quantized: bool = False, dtype: torch.dtype | N
             None if dtype == torch.float32 else dtype
         )
         kwargs["device_map"] = {"": "cpu" if device.type == "cpu" else 0}
-        return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+        with models.quiet_weight_loading():
+            return AutoModelForCausalLM.from_pretrained(path, **kwargs)
     # the frozen base may be 16-bit; whatever trains becomes fp32 in build_trainer
-    return AutoModelForCausalLM.from_pretrained(path, **kwargs).to(device)
+    with models.quiet_weight_loading():
+        return AutoModelForCausalLM.from_pretrained(path, **kwargs).to(device)
 
 
 def keep_adapters_fp32(model: Any) -> int:

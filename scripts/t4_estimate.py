@@ -24,7 +24,8 @@ from helpers import RESULTS_DIR, domain, memory, models, runtime, scaling  # noq
 
 N = memory.SHAPES["SmolLM2-135M"].params
 EMBEDDER = 22.7e6  # all-MiniLM-L6-v2 parameters
-GEN_BATCH = 16  # models.generate's default batch
+GEN_BATCH = 64  # models.generate's default batch
+TRIAGE_BATCH = 128  # 04 decodes triage replies in batches of 128
 READER_TOKENS = 384  # the reader's max_length: an upper bound on its prompt + answer
 
 
@@ -68,11 +69,16 @@ def workloads(
     batch = 4
     reused = c4["curve_steps"] == c4["steps"] and c4["train_rows"] in c4["curve_rows"]
     curve_runs = len(c4["curve_rows"]) - reused
-    triage = (c4["steps"] + c4["qlora_steps"] + curve_runs * c4["curve_steps"]) * batch
+    seed_runs = len(c4["seeds"]) - 1  # the headline run repeated with the other seeds
+    triage = (
+        c4["steps"] * (1 + seed_runs) + c4["qlora_steps"] + curve_runs * c4["curve_steps"]
+    ) * batch
     n4 = math.ceil(qa / c4["reader_eval_every"])
     out["04"] = (
         6 * N * (triage * triage_tokens + c4["reader_steps"] * batch * READER_TOKENS),
-        decode(c4["eval_n"], 80, 24) * (4 + curve_runs) + 3 * 80 + 3 * decode(n4, 32),
+        decode(c4["eval_n"], 80, TRIAGE_BATCH) * (4 + curve_runs + seed_runs)
+        + 3 * 80
+        + 3 * decode(n4, 32),
     )
     runs = 1 + len(c5["replay"])
     out["05"] = (
