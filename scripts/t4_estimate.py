@@ -25,7 +25,7 @@ from helpers import RESULTS_DIR, domain, memory, models, runtime, scaling  # noq
 N = memory.SHAPES["SmolLM2-135M"].params
 EMBEDDER = 22.7e6  # all-MiniLM-L6-v2 parameters
 GEN_BATCH = 64  # models.generate's default batch
-TRIAGE_BATCH = 128  # 04 decodes triage replies in batches of 128
+TRIAGE_BATCH = 64  # 04 decodes triage replies in generate()'s default batches
 READER_TOKENS = 384  # the reader's max_length: an upper bound on its prompt + answer
 
 
