@@ -241,8 +241,9 @@ def generate(
     tok, model = lm.tokenizer, lm.model
     texts = [chat_prompt(tok, p, system=system) for p in prompts]
     # similar lengths share a batch, so little compute goes to padding; answers keep input order
-    order = sorted(range(len(texts)), key=lambda i: len(tok(texts[i])["input_ids"]))
-    answers: dict[int, str] = {}
+    lengths = [len(ids) for ids in tok(texts)["input_ids"]]
+    order = sorted(range(len(texts)), key=lengths.__getitem__)
+    answers = [""] * len(texts)
     for start in range(0, len(order), batch_size):
         ids = order[start : start + batch_size]
         batch = tok([texts[i] for i in ids], return_tensors="pt", padding=True).to(model.device)
@@ -254,6 +255,6 @@ def generate(
             pad_token_id=tok.pad_token_id,
         )
         new = out[:, batch["input_ids"].shape[1] :]
-        decoded = tok.batch_decode(new, skip_special_tokens=True)
-        answers.update(zip(ids, (a.strip() for a in decoded), strict=True))
-    return [answers[i] for i in range(len(texts))]
+        for i, answer in zip(ids, tok.batch_decode(new, skip_special_tokens=True), strict=True):
+            answers[i] = answer.strip()
+    return answers

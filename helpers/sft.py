@@ -78,11 +78,10 @@ def load_for_training(path: str, quantized: bool = False, dtype: torch.dtype | N
             None if dtype == torch.float32 else dtype
         )
         kwargs["device_map"] = {"": "cpu" if device.type == "cpu" else 0}
-        with models.quiet_weight_loading():
-            return AutoModelForCausalLM.from_pretrained(path, **kwargs)
-    # the frozen base may be 16-bit; whatever trains becomes fp32 in build_trainer
     with models.quiet_weight_loading():
-        return AutoModelForCausalLM.from_pretrained(path, **kwargs).to(device)
+        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    # the frozen base may be 16-bit; whatever trains becomes fp32 in build_trainer
+    return model if quantized else model.to(device)
 
 
 def keep_adapters_fp32(model: Any) -> int:

@@ -25,7 +25,6 @@ from helpers import RESULTS_DIR, domain, memory, models, runtime, scaling  # noq
 N = memory.SHAPES["SmolLM2-135M"].params
 EMBEDDER = 22.7e6  # all-MiniLM-L6-v2 parameters
 GEN_BATCH = 64  # models.generate's default batch
-TRIAGE_BATCH = 64  # 04 decodes triage replies in generate()'s default batches
 READER_TOKENS = 384  # the reader's max_length: an upper bound on its prompt + answer
 
 
@@ -76,9 +75,7 @@ def workloads(
     n4 = math.ceil(qa / c4["reader_eval_every"])
     out["04"] = (
         6 * N * (triage * triage_tokens + c4["reader_steps"] * batch * READER_TOKENS),
-        decode(c4["eval_n"], 80, TRIAGE_BATCH) * (4 + curve_runs + seed_runs)
-        + 3 * 80
-        + 3 * decode(n4, 32),
+        decode(c4["eval_n"], 80) * (4 + curve_runs + seed_runs) + 3 * 80 + 3 * decode(n4, 32),
     )
     runs = 1 + len(c5["replay"])
     out["05"] = (
