@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check helpers tests scripts conftest.py notebooks
 	$(BIN)/ruff format --check helpers tests scripts conftest.py
 
-test: lint  ## unit tests, every notebook once in the gpu profile under smoke, then under nbval in ci
+test: lint  ## unit tests, notebooks 03-06 once in the gpu profile under smoke, every notebook under nbval in ci
 	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests notebooks --nbval-lax \
 		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider --durations=10
 

@@ -20,9 +20,11 @@ PROFILES = ("ci", "cpu", "gpu")
 PROFILE_ENV = "COURSE_PROFILE"
 EMULATE_T4_ENV = "COURSE_EMULATE_T4"  # "1": behave like a Colab T4 on a bigger GPU (make gpu-check)
 SMOKE_ENV = "COURSE_SMOKE"  # "1": any profile's choices, 1-2 training steps, a handful of items
+SMOKE_NEW_TOKENS = 8  # under COURSE_SMOKE=1 every reply stops here: the code path, not the text
 SMOKE_NOTE = (
-    "SMOKE RUN ({env}=1): the {profile} profile's code paths with 1-2 training steps and a "
-    "handful of evaluation items. No quality is checked and no number below means anything."
+    "SMOKE RUN ({env}=1): the {profile} profile's code paths with 1-2 training steps, a "
+    "handful of evaluation items and replies cut to " + str(SMOKE_NEW_TOKENS) + " tokens. No "
+    "quality is checked and no number below means anything."
 )
 OOM_ADVICE = (
     "Out of GPU memory. In order: halve BATCH in the config cell (and double gradient "

@@ -51,6 +51,13 @@ def ratio(metrics: dict, key: str) -> str:
     return f"×{metrics[key]:.2f} [{low:.2f}–{high:.2f}]"
 
 
+def gain(metrics: dict, key: str) -> str:
+    """A saved paired difference as "+16.2 points [9.6, 22.8]", saying when 0 is inside it."""
+    low, high = metrics[f"{key}_ci95"]
+    shown = "" if low > 0 or high < 0 else ", not shown at this size"
+    return f"{metrics[key]:+.1f} points [{low:+.1f}, {high:+.1f}]{shown}"
+
+
 def which_method_rows(m: dict[str, dict]) -> list[str]:
     """The README's "Which method?" rows, from notebooks 01 and 03-06."""
     sft, dapt, w = m["04_qlora_sft"], m["05_dapt"], m["06_which_method"]
@@ -69,7 +76,8 @@ def which_method_rows(m: dict[str, dict]) -> list[str]:
         "answerable questions |",
         f"| both | **SFT + RAG** | {pct(w, 'sft_rag_qa_accuracy')} QA accuracy, "
         f"{pct(w, 'sft_rag_qa_answered_with_gold_citation')} answered right citing a gold passage "
-        "(a reader adapter taught to copy from passages, and to abstain) |",
+        "(a reader adapter taught to copy from passages, and to abstain); vs RAG alone on "
+        f"answerable questions {gain(w, 'sft_rag_minus_rag_answerable_points')} |",
         "| jargon the model can't read, still after RAG | **DAPT** (+ RAG), with replay | log "
         f"perplexity −{dapt['domain_ppl_drop_lora']:.0%} (LoRA); jargon questions "
         f"{pct(dapt, 'downstream_base_rag_accuracy')} → "
@@ -86,16 +94,21 @@ def which_method_rows(m: dict[str, dict]) -> list[str]:
 
 def headline(m: dict[str, dict], minutes: float) -> str:
     """The README's one-paragraph summary of the reference run."""
-    d, r, s, x = m["02_domain_data"], m["03_rag"], m["04_qlora_sft"], m["05_dapt"]
+    d, r, s, x, w = (m[k] for k in ("02_domain_data", "03_rag", "04_qlora_sft", "05_dapt",
+                                    "06_which_method"))  # fmt: skip
     bar = "met" if s["schema_valid_target_met"] else "not met in the short `ci` run"
     return (
         "**Headline results of the reference run** (`ci` profile, `results/reference/ci/`, "
         "written by `scripts/render_docs.py`): base-model perplexity "
         f"{d['ppl_domain']:.0f} on technician logs vs {d['ppl_general']:.0f} on plain English; "
         f"dense recall@5 {r['test_dense_recall@5']:.2f} (hybrid {r['test_hybrid_recall@5']:.2f}); "
-        f"answer accuracy closed-book {pct(r, 'closed_book_accuracy')} → RAG "
-        f"{pct(r, 'rag_accuracy')} → RAG with a LoRA-tuned reader "
-        f"{pct(s, 'reader_tuned_accuracy')} ({r['qa_questions']} questions); triage JSON "
+        f"answer accuracy on {r['qa_questions']} test questions: closed-book "
+        f"{pct(r, 'closed_book_accuracy')}, RAG {pct(r, 'rag_accuracy')} (paired gain on "
+        f"answerable questions {gain(w, 'rag_minus_closed_book_answerable_points')}), RAG with a "
+        f"LoRA-tuned reader {pct(s, 'reader_tuned_accuracy')} (vs RAG on answerable questions "
+        f"{gain(w, 'sft_rag_minus_rag_answerable_points')}; it abstains on "
+        f"{s['reader_tuned_false_abstention']:.0%} of answerable ones), DAPT + RAG vs RAG "
+        f"{gain(w, 'dapt_rag_minus_rag_answerable_points')}; triage JSON "
         f"schema-valid {pct(s, 'zero_shot_schema_valid')} zero-shot → "
         f"{pct(s, 'lora_schema_valid')} on {s['triage_tickets']} tickets after "
         f"{s['lora_steps']} LoRA steps (the 90 % bar: {bar}); DAPT cuts log perplexity "
@@ -104,7 +117,7 @@ def headline(m: dict[str, dict], minutes: float) -> str:
         f"replay {x['best_replay_share']:.0%} holds it at "
         f"{x['base_general_ppl'] + x['general_rise_best_replay']:.0f}. Whole `ci` course: "
         f"{minutes:.1f} min. Single runs of one seed on 2 CPU cores; brackets are 95 % intervals "
-        "(Wilson) over the test items."
+        "(Wilson for rates, paired bootstrap over the same questions for differences)."
     )
 
 

@@ -118,3 +118,55 @@ def test_loading_shows_no_weight_bar(capfd):
     # transformers draws a "Loading weights" bar per load: noise in every notebook output
     models.load_embedder()
     assert "Loading weights" not in capfd.readouterr().err
+
+
+def _tiny_lora(tiny_checkpoint):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    path, tokenizer = tiny_checkpoint
+    torch.manual_seed(1)
+    base = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    lora = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules="all-linear"))
+    for name, param in lora.named_parameters():  # B starts at 0: give the adapter an effect
+        if "lora_B" in name:
+            param.data.normal_(0, 0.5)
+    return models.LoadedLM(lora.eval(), tokenizer, "tiny", "tiny")
+
+
+def test_generate_merges_lora_into_a_copy(tiny_checkpoint):
+    lm = _tiny_lora(tiny_checkpoint)
+    before = {n: p.clone() for n, p in lm.model.named_parameters()}
+    merged = models.inference_copy(lm.model)
+    assert not any("lora_" in n for n, _ in merged.named_parameters())
+    ids = lm.tokenizer(["Say hi.", "Name a colour."], return_tensors="pt", padding=True)
+    with torch.no_grad():
+        torch.testing.assert_close(merged(**ids).logits, lm.model(**ids).logits)
+    prompts = ["Say hi.", "Name a colour please."]
+    merged_answers = models.generate(lm, prompts, max_new_tokens=6)
+    assert merged_answers == models.generate(lm, prompts, max_new_tokens=6, merge_lora=False)
+    after = dict(lm.model.named_parameters())
+    assert all(torch.equal(before[n], after[n]) for n in before), "the original keeps its adapter"
+    plain = lm.model.get_base_model()
+    assert models.inference_copy(plain) is plain, "a model without adapters is used as it is"
+
+
+def test_smoke_run_cuts_replies(tiny_checkpoint, monkeypatch):
+    path, tokenizer = tiny_checkpoint
+    from transformers import AutoModelForCausalLM
+
+    lm = models.LoadedLM(AutoModelForCausalLM.from_pretrained(path), tokenizer, "tiny", "tiny")
+    seen = {}
+    original = lm.model.generate
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(lm.model, "generate", spy)
+    monkeypatch.setenv(runtime.SMOKE_ENV, "1")
+    models.generate(lm, ["Say hi."], max_new_tokens=80)
+    assert seen["max_new_tokens"] == runtime.SMOKE_NEW_TOKENS
+    monkeypatch.setenv(runtime.SMOKE_ENV, "0")
+    models.generate(lm, ["Say hi."], max_new_tokens=80)
+    assert seen["max_new_tokens"] == 80
