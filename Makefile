@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests run offline in the small `ci` profile: an accidental hub call fails fast instead of hanging.
 TEST_ENV := COURSE_PROFILE=ci HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error TOKENIZERS_PARALLELISM=false
 
-.PHONY: setup course test test-fast lint lab notebooks reference data gpu-check speed-check clean
+.PHONY: setup course test test-fast smoke lint lab notebooks reference data gpu-check speed-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ lint: setup
 	$(BIN)/ruff check helpers tests scripts conftest.py notebooks
 	$(BIN)/ruff format --check helpers tests scripts conftest.py
 
-test: lint  ## unit tests, notebooks 03-06 once in the gpu profile under smoke, every notebook under nbval in ci
-	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests notebooks --nbval-lax \
+test: lint  ## what CI runs: unit tests, then every notebook under nbval in the ci profile
+	$(TEST_ENV) $(BIN)/python -m pytest tests notebooks --nbval-lax \
 		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider --durations=10
+
+smoke: setup  ## notebooks 03-06 once in the gpu profile under COURSE_SMOKE=1, on CPU (about 10 min)
+	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests/test_notebooks_smoke.py \
+		-p no:cacheprovider --durations=0
 
 test-fast: lint  ## the development loop: lint + unit tests that load no model (about a minute)
 	$(TEST_ENV) $(BIN)/python -m pytest tests -m "not model" -p no:cacheprovider -q

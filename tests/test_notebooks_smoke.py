@@ -1,8 +1,10 @@
-"""Notebooks 03-06 once in the `gpu` profile under COURSE_SMOKE=1, on CPU (`make test` runs it).
+"""Notebooks 03-06 once in the `gpu` profile under COURSE_SMOKE=1, on CPU (`make smoke` runs it).
 
 It catches what no CI machine otherwise executes: the gpu profile's reader inputs, row counts,
 seeds and data-size points, and keys that exist in one profile only. 00-02 are left out: their
 profiles differ only in sizes that a smoke run cuts anyway, and `make test` runs them under nbval.
+It takes about 10 minutes on 2 cores, so it is not part of `make test` (which must stay within
+45 minutes); run it after changing a profile, a config cell or what one notebook hands another.
 03-05 share one results folder, as a learner whose notebooks keep their artifacts (Drive); 06 runs
 in an empty one, as on a fresh Colab VM, so it must rebuild the index and both adapters and read
 03-05's metrics from the reference run. It asserts nothing about quality.
@@ -22,7 +24,7 @@ from helpers import NOTEBOOKS_DIR, RESULTS_DIR
 NOTEBOOKS = [p for p in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")) if p.name >= "03"]
 pytestmark = pytest.mark.skipif(
     os.environ.get("COURSE_NOTEBOOK_SMOKE") != "1",
-    reason="the notebook smoke pass runs under `make test` (COURSE_NOTEBOOK_SMOKE=1)",
+    reason="the notebook smoke pass runs under `make smoke` (COURSE_NOTEBOOK_SMOKE=1)",
 )
 
 
