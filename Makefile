@@ -44,8 +44,9 @@ lab: setup  ## open JupyterLab on the notebooks
 notebooks: setup  ## re-execute the notebooks in place in the ci profile (the committed outputs)
 	$(TEST_ENV) $(BIN)/python scripts/run_course.py --in-place
 
-reference: setup  ## copy the last ci run's metrics to results/reference/ci (commit them)
-	mkdir -p results/reference/ci && cp results/ci/*.json results/reference/ci/
+PROFILE ?= ci
+reference: setup  ## copy the last run's metrics to results/reference/$(PROFILE) (default ci; commit them)
+	mkdir -p results/reference/$(PROFILE) && cp results/$(PROFILE)/*.json results/reference/$(PROFILE)/
 
 gpu-check: setup  ## on a CUDA machine: every notebook under nbval, gpu profile, T4 emulation
 	HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error $(BIN)/python scripts/gpu_check.py

@@ -123,6 +123,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
     """Rank methods by rules of thumb; reasons quote measurements, unscored (06_which_method)."""
     s = validate(situation)
     m = dict(measured or {})
+    said = f"measured in {m['measured_in']}" if m.get("measured_in") else "measured"
     recs = {name: Recommendation(name) for name in METHODS}
     tokens = s.corpus_words * TOKENS_PER_WORD
     updates = CHANGE_RATES[s.facts_change]
@@ -149,7 +150,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
         rag.add(
             4,
             "facts belong in retrieval: cited, checkable, no training"
-            + (f" (measured: closed-book {closed} -> RAG {gain})" if gain and closed else ""),
+            + (f" ({said}: closed-book {closed} -> RAG {gain})" if gain and closed else ""),
         )
         if updates:
             upd = _m(m, "update_seconds", ".1f")
@@ -157,7 +158,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
             rag.add(
                 1 + math.log10(updates + 1),
                 f"facts change {s.facts_change}: an update is a re-index"
-                + (f" ({upd} s measured vs ~{retrain} min to retrain)" if upd and retrain else ""),
+                + (f" ({upd} s {said} vs ~{retrain} min to retrain)" if upd and retrain else ""),
             )
         if not has_gpu:
             rag.add(1, "runs on CPU: embedding + FAISS need no GPU")
@@ -176,13 +177,13 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
         few.add(-1, f"even few-shot needs ~{FEW_SHOT_ROWS} good examples: write them first")
     fs = _m(m, "few_shot_schema_valid", ".0%")
     if behaviour and fs is not None:
-        few.add(0, f"measured on a 135M model: few-shot schema-valid JSON {fs}")
+        few.add(0, f"{said} on a 135M model: few-shot schema-valid JSON {fs}")
 
     sft_rec = recs["LoRA / QLoRA SFT"]
     if behaviour:
         n = s.labelled_examples
         after, zero = _m(m, "sft_schema_valid", ".0%"), _m(m, "zero_shot_schema_valid", ".0%")
-        shown = f" (measured: schema-valid {zero} zero-shot -> {after} after SFT)" if after else ""
+        shown = f" ({said}: schema-valid {zero} zero-shot -> {after} after SFT)" if after else ""
         if n >= GOOD_SFT_ROWS:
             sft_rec.add(4, f"{n:,} rows: above the >{GOOD_SFT_ROWS:,} preferred" + shown)
         elif n >= MIN_SFT_ROWS:
@@ -201,7 +202,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
             sft_rec.add(
                 -1,
                 "no GPU: LoRA only on a small model on CPU"
-                + (f" ({secs} s per step measured for 135M)" if secs else ""),
+                + (f" ({secs} s per step for 135M, {said})" if secs else ""),
             )
     else:
         sft_rec.add(-2, "no behaviour need: SFT teaches format and style, not facts")
@@ -219,7 +220,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
         both.reasons.append(f"{both.score:+.1f}: {why}")
         tuned = _m(m, "sft_rag_accuracy", ".0%")
         if tuned:
-            both.add(0, f"measured: a LoRA-tuned reader with RAG answers {tuned}")
+            both.add(0, f"{said}: a LoRA-tuned reader with RAG answers {tuned}")
     else:
         both.add(-2, "needs both a knowledge and a behaviour need")
 
@@ -232,7 +233,7 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
             dapt.add(3, "the language mismatch persists after RAG: the one case DAPT pays")
             down, base = _m(m, "dapt_rag_accuracy", ".0%"), _m(m, "base_rag_accuracy", ".0%")
             if down and base:
-                dapt.add(0, f"measured on jargon questions: base + RAG {base} -> DAPT + RAG {down}")
+                dapt.add(0, f"{said} on jargon questions: base + RAG {base} -> DAPT + RAG {down}")
         else:
             dapt.add(
                 -3, "DAPT only when a language mismatch persists after RAG: build RAG and measure"
@@ -241,7 +242,9 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
             dapt.add(-2, f"~{tokens:,.0f} tokens is little text to continue pretraining on")
         rise = _m(m, "forgetting_no_replay", ".0f")
         if rise:
-            dapt.add(0, f"its price: general ppl rose {rise} points (full FT), replay limits it")
+            dapt.add(
+                0, f"its price ({said}): general ppl rose {rise} points (full FT), replay limits it"
+            )
         if not has_gpu and s.gpu_hours == 0:
             dapt.add(-1, "no GPU: only short LoRA DAPT on a small model is practical")
     else:
@@ -250,14 +253,17 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
     return sorted(recs.values(), key=lambda r: (-r.score, METHODS.index(r.method)))
 
 
-def course_numbers(profile: str | None = None, root: Path | None = None) -> dict[str, float]:
-    """Numbers decide() quotes, from a run's results or the reference run (06_which_method)."""
+def course_numbers(profile: str | None = None, root: Path | None = None) -> dict[str, Any]:
+    """Numbers decide() quotes, and the run they come from ("measured_in") (06_which_method)."""
+    sources: list[str] = []
 
     def get(notebook: str) -> dict[str, Any]:
         try:
-            return results.load_or_reference(notebook, profile, root=root)[0]
+            metrics, where = results.load_or_reference(notebook, profile, root=root)
         except FileNotFoundError:
             return {}
+        sources.append(where)
+        return metrics
 
     rag, sft_m, dapt = get("03_rag"), get("04_qlora_sft"), get("05_dapt")
     keys = {
@@ -276,4 +282,6 @@ def course_numbers(profile: str | None = None, root: Path | None = None) -> dict
     out = {k: src[name] for k, (src, name) in keys.items() if name in src}
     if "lora_seconds" in sft_m and sft_m.get("lora_steps"):
         out["sft_seconds_per_step"] = sft_m["lora_seconds"] / sft_m["lora_steps"]
+    if out:
+        out["measured_in"] = " and ".join(dict.fromkeys(sources))  # e.g. "the cpu reference run"
     return out

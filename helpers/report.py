@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,115 @@ COLUMNS = {  # head-to-head column -> (header, format)
     "peak_added_MiB": ("train memory MiB", ".0f"),
     "update_s": ("update s", ".2f"),
 }
+
+
+PROFILE_ORDER = ("ci", "cpu", "gpu")  # from the shortest run to the longest
+# (what the row shows, notebook, metric key, kind): the numbers every profile's run is compared on
+SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
+    ("QA test questions", "06_which_method", "qa_questions", "count"),
+    ("QA accuracy, closed-book", "06_which_method", "closed_book_qa_accuracy", "rate"),
+    ("QA accuracy, RAG", "06_which_method", "rag_qa_accuracy", "rate"),
+    ("QA accuracy, SFT reader + RAG", "06_which_method", "sft_rag_qa_accuracy", "rate"),
+    ("QA accuracy, DAPT + RAG", "06_which_method", "dapt_rag_qa_accuracy", "rate"),
+    (
+        "RAG − closed-book, answerable",
+        "06_which_method",
+        "rag_minus_closed_book_answerable_points",
+        "gain",
+    ),  # fmt: skip
+    (
+        "SFT reader + RAG − RAG, answerable",
+        "06_which_method",
+        "sft_rag_minus_rag_answerable_points",
+        "gain",
+    ),  # fmt: skip
+    (
+        "DAPT + RAG − RAG, answerable",
+        "06_which_method",
+        "dapt_rag_minus_rag_answerable_points",
+        "gain",
+    ),  # fmt: skip
+    ("reader LoRA steps", "04_qlora_sft", "reader_steps", "count"),
+    ("triage test tickets", "04_qlora_sft", "triage_tickets", "count"),
+    ("triage LoRA steps", "04_qlora_sft", "lora_steps", "count"),
+    ("triage schema-valid, few-shot", "04_qlora_sft", "few_shot_schema_valid", "rate"),
+    ("triage schema-valid, LoRA SFT", "04_qlora_sft", "lora_schema_valid", "rate"),
+    ("triage category macro-F1, LoRA SFT", "04_qlora_sft", "lora_macro_f1_category", ".2f"),
+    ("triage schema-valid, QLoRA SFT", "04_qlora_sft", "qlora_schema_valid", "rate"),
+    ("QLoRA steps", "04_qlora_sft", "qlora_steps", "count"),
+    ("DAPT steps per run", "05_dapt", "steps", "count"),
+    ("domain perplexity drop, LoRA DAPT", "05_dapt", "domain_ppl_drop_lora", ".0%"),
+    (
+        "general perplexity, full DAPT without replay",
+        "05_dapt",
+        "general_ppl_ratio_no_replay_vs_base",
+        "ratio",
+    ),  # fmt: skip
+)
+
+
+def fmt_rate(metrics: Mapping[str, Any], key: str, with_n: bool = True) -> str:
+    """A saved rate as "40% [33–47%], n=179", interval and n where saved (06_which_method)."""
+    text = f"{metrics[key]:.0%}"
+    low_high = metrics.get(f"{key}_ci95")
+    if low_high:
+        text += f" [{low_high[0]:.0%}–{low_high[1]:.0%}]"
+    n = metrics.get(f"{key}_n")
+    return text + (f", n={n}" if with_n and n is not None else "")
+
+
+def fmt_gain(metrics: Mapping[str, Any], key: str) -> str:
+    """A paired difference as "+3.0 points [-5.4, +11.4]", flags 0 inside (06_which_method)."""
+    low, high = metrics[f"{key}_ci95"]
+    shown = "" if low > 0 or high < 0 else ", not shown at this size"
+    return f"{metrics[key]:+.1f} points [{low:+.1f}, {high:+.1f}]{shown}"
+
+
+def fmt_ratio(metrics: Mapping[str, Any], key: str) -> str:
+    """A saved ratio as "×3.56 [3.29–3.85]" with its bootstrap interval (05_dapt)."""
+    low, high = metrics[f"{key}_ci95"]
+    return f"×{metrics[key]:.2f} [{low:.2f}–{high:.2f}]"
+
+
+def reference_dir(profile: str) -> Path:
+    """The committed reference run of a profile: results/reference/<profile> (06_which_method)."""
+    return results.results_path("06_which_method", profile, reference=True).parent
+
+
+def reference_profiles() -> list[str]:
+    """Profiles with a complete committed run (06 included), shortest first (06_which_method)."""
+    return [p for p in PROFILE_ORDER if (reference_dir(p) / "06_which_method.json").is_file()]
+
+
+def _metrics(folder: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text())["metrics"] for p in sorted(folder.glob("0*.json"))}
+
+
+def _side_cell(m: Mapping[str, Any], key: str, kind: str) -> str:
+    if key not in m:
+        return "–"
+    if kind == "rate":
+        return fmt_rate(m, key, with_n=False)
+    if kind in ("gain", "ratio") and f"{key}_ci95" in m:
+        return (fmt_gain if kind == "gain" else fmt_ratio)(m, key)
+    return f"{m[key]:,}" if kind == "count" else _fmt(m[key], kind)
+
+
+def side_by_side(columns: Mapping[str, Path]) -> str:
+    """One Markdown table, a column per run folder, the same rows for each (06_which_method)."""
+    runs = {label: _metrics(folder) for label, folder in columns.items()}
+    lines = ["| | " + " | ".join(f"`{label}`" for label in runs) + " |"]
+    lines.append("|---" * (len(runs) + 1) + "|")
+    for what, notebook, key, kind in SIDE_BY_SIDE:
+        cells = [_side_cell(m.get(notebook, {}), key, kind) for m in runs.values()]
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    minutes = []
+    for folder in columns.values():
+        path = folder / "timings.json"
+        total = sum(json.loads(path.read_text()).values()) / 60 if path.is_file() else None
+        minutes.append("–" if total is None else f"{total:.1f}")
+    lines.append("| minutes, whole course (2-core CPU) | " + " | ".join(minutes) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _fmt(value: Any, fmt: str) -> str:
@@ -105,6 +215,18 @@ def build(profile: str, root: Path = RESULTS_DIR) -> str:
         lines.append(f"| {nb} | {label or '–'} | {value} | {minutes} |")
     if timings:
         lines += ["", f"Total: {sum(timings.values()) / 60:.1f} minutes."]
+    columns = {f"this run ({profile})": root / profile}
+    columns.update({f"{p} reference": reference_dir(p) for p in reference_profiles()})
+    lines += [
+        "",
+        "## This run next to the committed reference runs",
+        "",
+        "Rates with their 95 % intervals (Wilson); differences are paired over the same questions "
+        "(bootstrap), in percentage points. Each column is one profile's run; "
+        "`–` = not measured there.",
+        "",
+        side_by_side(columns),
+    ]
     return "\n".join(lines) + "\n"
 
 

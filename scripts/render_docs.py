@@ -1,12 +1,13 @@
-"""Write the measured minutes into README.md, docs/WORKSHOP.md and the notebooks' headers.
+"""Write the measured minutes and results into README.md, docs/WORKSHOP.md and the notebooks.
 
 Run `python scripts/render_docs.py`.
 
-The minutes come from results/reference/ci/timings.json (the committed `ci` run) and
-results/reference/gpu/t4_estimate.json (the computed T4 estimate), the "Which method?" table and
-the headline paragraph from the `ci` run's metrics; nothing measured is typed by hand.
-tests/test_readme.py fails when the documents and those files disagree. Run it after
-`make notebooks && make reference` or `python scripts/t4_estimate.py`.
+The minutes come from results/reference/<profile>/timings.json (the committed `ci` and `cpu` runs)
+and results/reference/gpu/t4_estimate.json (the computed T4 estimate); the "Which method?" rows and
+the headline paragraph come from the longest profile with a committed run, the side-by-side table
+from every profile's run; nothing measured is typed by hand. tests/test_readme.py fails when the
+documents and those files disagree. Run it after `make notebooks && make reference` (or
+`make reference PROFILE=cpu` after a `cpu` run) or `python scripts/t4_estimate.py`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ from __future__ import annotations
 import json
 import re
 import sys
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from helpers import report  # noqa: E402  (the repository root is not on the path of a script)
+
 REFERENCE = ROOT / "results" / "reference" / "ci"
 TIMINGS = REFERENCE / "timings.json"
 SPEED = REFERENCE / "speed_check.json"
 ESTIMATE = ROOT / "results" / "reference" / "gpu" / "t4_estimate.json"
+pct = partial(report.fmt_rate, with_n=False)  # prose states n once per sentence
+gain, ratio = report.fmt_gain, report.fmt_ratio
 
 
 def estimate_text(minutes: float, unit: str = " min") -> str:
@@ -37,25 +44,15 @@ def metrics(folder: Path = REFERENCE) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text())["metrics"] for p in folder.glob("0*.json")}
 
 
-def pct(metrics: dict, key: str) -> str:
-    """A saved rate as "40% [33–47%]": the value and its 95 % interval when one was saved."""
-    low_high = metrics.get(f"{key}_ci95")
-    if not low_high:
-        return f"{metrics[key]:.0%}"
-    return f"{metrics[key]:.0%} [{low_high[0]:.0%}–{low_high[1]:.0%}]"
+def profile_timings(profile: str) -> dict[str, float]:
+    """A profile's committed minutes per notebook (seconds), or {} before its first run."""
+    path = report.reference_dir(profile) / "timings.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def ratio(metrics: dict, key: str) -> str:
-    """A saved perplexity ratio as "×3.7 [3.4–4.0]" with its block-bootstrap interval."""
-    low, high = metrics[f"{key}_ci95"]
-    return f"×{metrics[key]:.2f} [{low:.2f}–{high:.2f}]"
-
-
-def gain(metrics: dict, key: str) -> str:
-    """A saved paired difference as "+16.2 points [9.6, 22.8]", saying when 0 is inside it."""
-    low, high = metrics[f"{key}_ci95"]
-    shown = "" if low > 0 or high < 0 else ", not shown at this size"
-    return f"{metrics[key]:+.1f} points [{low:+.1f}, {high:+.1f}]{shown}"
+def longest() -> str:
+    """The longest profile with a committed run: the README's headline numbers come from it."""
+    return report.reference_profiles()[-1]
 
 
 def which_method_rows(m: dict[str, dict]) -> list[str]:
@@ -78,7 +75,7 @@ def which_method_rows(m: dict[str, dict]) -> list[str]:
         f"{pct(w, 'sft_rag_qa_answered_with_gold_citation')} answered right citing a gold passage "
         "(a reader adapter taught to copy from passages, and to abstain); vs RAG alone on "
         f"answerable questions {gain(w, 'sft_rag_minus_rag_answerable_points')} |",
-        "| jargon the model can't read, still after RAG | **DAPT** (+ RAG), with replay | log "
+        "| jargon the model can't read, still after RAG | **DAPT** (+ RAG), with replay | domain "
         f"perplexity −{dapt['domain_ppl_drop_lora']:.0%} (LoRA); jargon questions "
         f"{pct(dapt, 'downstream_base_rag_accuracy')} → "
         f"{pct(dapt, 'downstream_dapt_rag_accuracy')} with RAG "
@@ -92,14 +89,14 @@ def which_method_rows(m: dict[str, dict]) -> list[str]:
     ]
 
 
-def headline(m: dict[str, dict], minutes: float) -> str:
-    """The README's one-paragraph summary of the reference run."""
+def headline(m: dict[str, dict], minutes: float, profile: str = "ci") -> str:
+    """The README's one-paragraph summary of one profile's reference run."""
     d, r, s, x, w = (m[k] for k in ("02_domain_data", "03_rag", "04_qlora_sft", "05_dapt",
                                     "06_which_method"))  # fmt: skip
-    bar = "met" if s["schema_valid_target_met"] else "not met in the short `ci` run"
+    bar = "met" if s["schema_valid_target_met"] else f"not met in the `{profile}` run"
     return (
-        "**Headline results of the reference run** (`ci` profile, `results/reference/ci/`, "
-        "written by `scripts/render_docs.py`): base-model perplexity "
+        f"**Headline results of the reference run** (`{profile}` profile, the longest committed, "
+        f"`results/reference/{profile}/`, written by `scripts/render_docs.py`): base-model perplexity "
         f"{d['ppl_domain']:.0f} on technician logs vs {d['ppl_general']:.0f} on plain English; "
         f"dense recall@5 {r['test_dense_recall@5']:.2f} (hybrid {r['test_hybrid_recall@5']:.2f}); "
         f"answer accuracy on {r['qa_questions']} test questions: closed-book "
@@ -113,11 +110,11 @@ def headline(m: dict[str, dict], minutes: float) -> str:
         "triage JSON "
         f"schema-valid {pct(s, 'zero_shot_schema_valid')} zero-shot → "
         f"{pct(s, 'lora_schema_valid')} on {s['triage_tickets']} tickets after "
-        f"{s['lora_steps']} LoRA steps (the 90 % bar: {bar}); DAPT cuts log perplexity "
+        f"{s['lora_steps']} LoRA steps (the 90 % bar: {bar}); DAPT cuts domain perplexity "
         f"{x['domain_ppl_drop_lora']:.0%} (LoRA), full fine-tuning without replay raises general "
         f"perplexity {x['base_general_ppl']:.0f} → {x['full_0pct_replay_general']:.0f}, "
         f"replay {x['best_replay_share']:.0%} holds it at "
-        f"{x['base_general_ppl'] + x['general_rise_best_replay']:.0f}. Whole `ci` course: "
+        f"{x['base_general_ppl'] + x['general_rise_best_replay']:.0f}. Whole `{profile}` course: "
         f"{minutes:.1f} min. Single runs of one seed on 2 CPU cores; brackets are 95 % intervals "
         "(Wilson for rates, paired bootstrap over the same questions for differences)."
     )
@@ -153,59 +150,108 @@ def speed_paragraph(speed: dict) -> str:
 
 
 def render_readme(
-    text: str, timings: dict, estimate: dict, measured: dict[str, dict] | None = None
+    text: str,
+    timings: dict,
+    estimate: dict,
+    measured: dict[str, dict] | None = None,
+    cpu_timings: dict | None = None,
 ) -> str:
-    """The course map's minutes, the "Which method?" rows and the headline paragraph."""
-    measured = metrics() if measured is None else measured
+    """The course map's minutes, the profiles, the "Which method?" rows and the headlines."""
+    profile = longest()
+    measured = metrics(report.reference_dir(profile)) if measured is None else measured
+    cpu = profile_timings("cpu") if cpu_timings is None else cpu_timings
+    minutes = {"ci": timings, "cpu": cpu}
     lines = text.splitlines()
     start = lines.index("| your need | use | what it did here |") + 2
     end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
     lines[start:end] = which_method_rows(measured)
+    at = next(i for i, x in enumerate(lines) if x.startswith("Measured on the same held-out sets"))
+    lines[at] = (
+        "Measured on the same held-out sets in [06_which_method](notebooks/06_which_method.ipynb) "
+        f"(`{profile}` reference run, the longest committed; every profile side by side below; "
+        "your own run's full table is in `results/report.md`):"
+    )
     at = next(i for i, x in enumerate(lines) if x.startswith("**Headline results"))
-    lines[at] = headline(measured, sum(timings.values()) / 60)
+    lines[at] = headline(measured, sum(minutes.get(profile, timings).values()) / 60, profile)
+    start = lines.index("<!-- side-by-side: rendered by scripts/render_docs.py -->") + 1
+    end = lines.index("<!-- side-by-side end -->")
+    columns = {p: report.reference_dir(p) for p in report.reference_profiles()}
+    lines[start:end] = report.side_by_side(columns).splitlines()
     at = next(i for i, x in enumerate(lines) if x.startswith("`make speed-check` on the 2-core"))
     lines[at] = speed_paragraph(json.loads(SPEED.read_text()))
     for i, line in enumerate(lines):
         match = re.match(r"\| \[(\d\d_[a-z_]+)\]", line)
         if match and match.group(1) in timings:
-            cells = _cells(line)
-            cells[2] = f" {timings[match.group(1)] / 60:.1f} min "
-            cells[4] = f" {estimate_text(estimate['notebooks'][match.group(1)]['minutes'])} "
+            name, cells = match.group(1), _cells(line)
+            for col, profile_minutes in ((2, timings), (3, cpu)):
+                seconds = profile_minutes.get(name)
+                cells[col] = " not run yet " if seconds is None else f" {seconds / 60:.1f} min "
+            cells[5] = f" {estimate_text(estimate['notebooks'][name]['minutes'])} "
             lines[i] = "|" + "|".join(cells) + "|"
-    total = f"{sum(timings.values()) / 60:.1f}"
+        elif line.startswith("| `ci` | the test suite"):
+            lines[i] = (
+                "| `ci` | the test suite: 2 CPU cores, offline; target ≤ 15 min, measured "
+                f"{sum(timings.values()) / 60:.1f} min | set by `make test` |"
+            )
+        elif line.startswith("| `cpu` | a laptop"):
+            measured_cpu = (
+                f"measured {sum(cpu.values()) / 60:.1f} min on 2 cores (`results/reference/cpu/`)"
+                if cpu
+                else "not measured yet"
+            )
+            lines[i] = (
+                "| `cpu` | a laptop without a GPU: longer training, every test ticket; "
+                f"{measured_cpu} | no CUDA |"
+            )
     out = "\n".join(lines) + "\n"
-    out = re.sub(r"the whole `ci` course takes \*\*[\d.]+ minutes\*\*",
-                 f"the whole `ci` course takes **{total} minutes**", out)  # fmt: skip
     return re.sub(
-        r"target ≤ 15 min, measured [\d.]+ min", f"target ≤ 15 min, measured {total} min", out
+        r"the whole `ci` course takes \*\*[\d.]+ minutes\*\*",
+        f"the whole `ci` course takes **{sum(timings.values()) / 60:.1f} minutes**",
+        out,
     )
 
 
-def render_workshop(text: str, timings: dict, estimate: dict) -> str:
+def render_workshop(
+    text: str, timings: dict, estimate: dict, cpu_timings: dict | None = None
+) -> str:
     """The workshop guide's minutes-per-notebook table."""
+    cpu = profile_timings("cpu") if cpu_timings is None else cpu_timings
+
+    def cpu_cell(seconds: float | None) -> str:
+        return "not run yet" if seconds is None else f"{seconds / 60:.1f}"
+
     lines = text.splitlines()
     for i, line in enumerate(lines):
         name = _cells(line)[0].strip() if line.startswith("| ") else ""
         if name in timings:
             m = estimate["notebooks"][name]["minutes"]
             lines[i] = (
-                f"| {name} | {timings[name] / 60:.1f} | not measured | {estimate_text(m, '')} |"
+                f"| {name} | {timings[name] / 60:.1f} | {cpu_cell(cpu.get(name))} | not measured "
+                f"| {estimate_text(m, '')} |"
             )
         elif name == "**all**":
             total = sum(timings.values()) / 60
+            all_cpu = cpu_cell(sum(cpu.values()) if cpu else None)
             lines[i] = (
-                f"| **all** | **{total:.1f}** | not measured | ≈ {estimate['total_minutes']:.1f} |"
+                f"| **all** | **{total:.1f}** | **{all_cpu}** | not measured "
+                f"| ≈ {estimate['total_minutes']:.1f} |"
             )
     return "\n".join(lines) + "\n"
 
 
-def time_line(name: str, timings: dict, estimate: dict) -> str:
+def time_line(name: str, timings: dict, estimate: dict, cpu_timings: dict | None = None) -> str:
     """A notebook header's "Time:" line, from the reference timings and the T4 estimate."""
+    cpu = profile_timings("cpu") if cpu_timings is None else cpu_timings
     t4 = estimate_text(estimate["notebooks"][name]["minutes"])
+    in_cpu = (
+        f" and {cpu[name] / 60:.1f} min in the `cpu` profile (longer training, more items)"
+        if name in cpu
+        else ""
+    )
     return (
-        f"**Time:** {timings[name] / 60:.1f} min on a 2-core CPU in the `ci` profile (measured in "
-        f"the reference run); on a T4 {t4} in the `gpu` profile (computed, not yet measured on a "
-        "GPU). The `cpu` and `gpu` profiles evaluate more items and train longer."
+        f"**Time:** {timings[name] / 60:.1f} min on a 2-core CPU in the `ci` profile{in_cpu} "
+        f"(measured in the reference runs); on a T4 {t4} in the `gpu` profile (computed, not yet "
+        "measured on a GPU)."
     )
 
 

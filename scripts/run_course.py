@@ -57,7 +57,11 @@ def run_notebook(nb: nbformat.NotebookNode, folder: Path, label: str) -> None:
             nb, km=km, timeout=3600, resources={"metadata": {"path": str(folder)}}
         )
         client.on_cell_execute = started
-        client.execute()
+        try:
+            client.execute()
+        finally:  # nbclient leaves a kernel it was handed running: ~2 GB per finished notebook
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
 
 
 def main() -> int:

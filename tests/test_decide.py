@@ -48,6 +48,15 @@ def test_many_labelled_rows_and_a_gpu_put_sft_first():
     assert "88%" in reasons(BASE, "LoRA / QLoRA SFT")  # the measured number is quoted
 
 
+def test_reasons_name_the_run_their_numbers_come_from():
+    labelled = {**MEASURED, "measured_in": "the cpu reference run"}
+    recs = decide.decide(BASE, labelled)
+    quoted = [x for r in recs for x in r.reasons if "88%" in x]
+    assert quoted and all("measured in the cpu reference run" in x for x in quoted)
+    plain = [x for r in decide.decide(BASE, MEASURED) for x in r.reasons]
+    assert not any("measured in" in x for x in plain)
+
+
 def test_25_labelled_rows_prefer_prompting_over_sft():
     s = dataclasses.replace(BASE, labelled_examples=25)
     order = ranked(s)
@@ -150,5 +159,6 @@ def test_course_numbers_reads_a_run_then_falls_back_to_the_reference(tmp_path):
         "update_seconds": 2,
         "sft_schema_valid": 0.9,  # 04 ran only in the reference
         "sft_seconds_per_step": 3.0,
+        "measured_in": "this ci run and the ci reference run",  # every reason says where
     }
     assert decide.course_numbers("ci", root=tmp_path / "empty") == {}

@@ -45,3 +45,26 @@ def test_write_creates_the_report_and_its_figure(tmp_path):
     path = report.write("ci", tmp_path)
     assert path == tmp_path / "report.md" and path.read_text().startswith("# Course report")
     assert (tmp_path / "figures" / "head_to_head.png").stat().st_size > 1000
+
+
+def test_formats_show_interval_n_and_whether_a_difference_is_shown():
+    m = {"acc": 0.4, "acc_ci95": [0.33, 0.47], "acc_n": 179, "gain": 3.0, "gain_ci95": [-5.4, 11.4]}
+    assert report.fmt_rate(m, "acc") == "40% [33%–47%], n=179"
+    assert report.fmt_rate(m, "acc", with_n=False) == "40% [33%–47%]"
+    assert report.fmt_gain(m, "gain") == "+3.0 points [-5.4, +11.4], not shown at this size"
+    m["gain_ci95"] = [1.0, 5.0]
+    assert report.fmt_gain(m, "gain") == "+3.0 points [+1.0, +5.0]"
+
+
+def test_side_by_side_has_a_column_per_run_and_dashes_for_what_one_lacks(tmp_path):
+    for profile, valid in (("ci", 0.83), ("cpu", 0.97)):
+        metrics = {"lora_schema_valid": valid, "lora_schema_valid_ci95": [valid - 0.05, valid]}
+        results.save("04_qlora_sft", {**metrics, "lora_steps": 72}, profile, tmp_path)
+    results.save("04_qlora_sft", {"qlora_schema_valid": 0.9}, "gpu", tmp_path)
+    (tmp_path / "cpu" / "timings.json").write_text(json.dumps({"04_qlora_sft": 600.0}))
+    text = report.side_by_side({p: tmp_path / p for p in ("ci", "cpu", "gpu")})
+    assert text.startswith("| | `ci` | `cpu` | `gpu` |")
+    assert "| triage schema-valid, LoRA SFT | 83% [78%–83%] | 97% [92%–97%] | – |" in text
+    assert "| triage schema-valid, QLoRA SFT | – | – | 90% |" in text
+    assert "| triage LoRA steps | 72 | 72 | – |" in text
+    assert "| minutes, whole course (2-core CPU) | – | 10.0 | – |" in text

@@ -12,8 +12,16 @@ def test_expected_minutes_come_from_the_reference_run(script):
     assert "no reference timings" in run_course.expected_minutes("nonexistent", ["03_rag"])
 
 
-def test_run_notebook_reports_cells_and_no_tcp_warning(script, tmp_path, capfd):
+def test_run_notebook_reports_cells_and_no_tcp_warning(script, tmp_path, capfd, monkeypatch):
     run_course = script("run_course")
+    managers = []
+
+    class Recorded(run_course.KernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(run_course, "KernelManager", Recorded)
     nb = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell("# title"),
@@ -27,3 +35,4 @@ def test_run_notebook_reports_cells_and_no_tcp_warning(script, tmp_path, capfd):
     assert nb.cells[2].outputs[0]["text"] == "42\n"
     assert "without encryption" not in out + err
     assert list(tmp_path.iterdir()) == []  # no kernel socket files left behind
+    assert len(managers) == 1 and not managers[0].has_kernel  # the kernel is shut down, not leaked
