@@ -61,6 +61,7 @@ def load_facts(root: Path = DOMAIN_DIR) -> dict[str, Any]:
 
 def parse_markdown(text: str, name: str = "<text>") -> dict[str, Any]:
     """Split a document into front matter and `## ` sections with stable ids (03_rag)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # BOM, CRLF
     if not text.startswith("---\n") or "\n---\n" not in text[4:]:
         raise ValueError(f"{name}: missing the '---' front matter with doc_id, title and type")
     head, body = text[4:].split("\n---\n", 1)
@@ -71,8 +72,15 @@ def parse_markdown(text: str, name: str = "<text>") -> dict[str, Any]:
     for key in ("doc_id", "title", "type"):
         if key not in meta:
             raise ValueError(f"{name}: front matter lacks {key!r}")
+        meta[key] = str(meta[key])  # YAML reads `doc_id: 2024-05-01` as a date
+    preamble, *parts = ("\n" + body).split("\n## ")
     sections = []
-    for i, chunk in enumerate(("\n" + body).split("\n## ")[1:], start=1):
+    intro = "\n".join(x for x in preamble.split("\n") if not x.startswith("# ")).strip()
+    if intro:  # text before the first `## ` (a revision date, an effective date) is content too
+        sections.append(
+            {"section_id": f"{meta['doc_id']}#s0", "heading": meta["title"], "text": intro}
+        )
+    for i, chunk in enumerate(parts, start=1):
         heading, _, content = chunk.partition("\n")
         sections.append(
             {
@@ -82,7 +90,7 @@ def parse_markdown(text: str, name: str = "<text>") -> dict[str, Any]:
             }
         )
     if not sections:
-        raise ValueError(f"{name}: no '## ' sections; every document needs at least one")
+        raise ValueError(f"{name}: no text after the front matter; every document needs some")
     return {**meta, "sections": sections}
 
 

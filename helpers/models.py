@@ -259,6 +259,15 @@ def generate(
     texts = [chat_prompt(tok, p, system=system) for p in prompts]
     # similar lengths share a batch, so little compute goes to padding; answers keep input order
     lengths = [len(ids) for ids in tok(texts)["input_ids"]]
+    context = getattr(model.config, "max_position_embeddings", None)
+    too_long = [i for i, n in enumerate(lengths) if context and n + max_new_tokens > context]
+    if too_long:  # the model would only warn and return a word or two
+        i = too_long[0]
+        raise ValueError(
+            f"{len(too_long)} prompt(s) do not fit the model's {context}-token context, e.g. "
+            f"prompt {i}: {lengths[i]} tokens + {max_new_tokens} new; shorten them: fewer or "
+            "smaller passages (top-k, chunk size), or fewer max_new_tokens"
+        )
     order = sorted(range(len(texts)), key=lengths.__getitem__)
     answers = [""] * len(texts)
     for start in range(0, len(order), batch_size):

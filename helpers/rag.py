@@ -12,12 +12,52 @@ import faiss
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-./][a-z0-9]+)*")
+# CJK scripts write no spaces between words: each character is a token (the usual BM25 baseline)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORD = rf"[^\W_{_CJK}]+"  # letters and digits of any script (é, ß, ж), without underscores
+_TOKEN = re.compile(rf"{_WORD}(?:[-./]{_WORD})*|[{_CJK}]")
 
 
 def bm25_tokens(text: str) -> list[str]:
     """Lower-case tokens that keep codes and part numbers whole: 'VT-4471-A' (03_rag)."""
     return _TOKEN.findall(text.lower())
+
+
+def _fit(unit: str, max_tokens: int, count) -> list[str]:
+    """A unit over the budget as word windows, else character halves, each within it."""
+    if count(unit) <= max_tokens or len(unit) < 2:
+        return [unit]
+    pieces, current, size = [], [], 0
+    for word in unit.split():
+        if current and size + count(word) > max_tokens:
+            pieces.append(" ".join(current))
+            current, size = [], 0
+        current.append(word)
+        size += count(word)
+    pieces.append(" ".join(current))
+    if len(pieces) == 1:  # one long word, or text without spaces (CJK): halve it
+        pieces = [unit[: len(unit) // 2], unit[len(unit) // 2 :]]
+    return [p for piece in pieces for p in _fit(piece, max_tokens, count)]
+
+
+def _units(text: str, max_tokens: int, count) -> tuple[list[str], list[str]]:
+    """Sentences and table rows, each with the header row of its table ("" outside tables)."""
+    units, headers, header = [], [], ""
+    for line in text.split("\n"):
+        if line.lstrip().startswith("|"):
+            if set(line.strip()) <= set("|:- "):  # the |---| line under a table's header
+                continue
+            units.append(line.strip())
+            headers.append(header)
+            header = header or line.strip()  # a table's first row is its header
+            continue
+        header = ""
+        for unit in re.split(r"(?<=[.!?])\s+", line):
+            if unit.strip():
+                pieces = _fit(unit, max_tokens, count)
+                units += pieces
+                headers += [""] * len(pieces)
+    return units, headers
 
 
 def chunk_sections(
@@ -36,11 +76,10 @@ def chunk_sections(
     chunks = []
     for doc in docs:
         for section in doc["sections"]:
-            units = [u for p in section["text"].split("\n") for u in re.split(r"(?<=[.!?])\s+", p)]
-            units = [u for u in units if u.strip()]
+            units, headers = _units(section["text"], max_tokens, count)
             start = 0
             while start < len(units):
-                end, size = start, 0
+                end, size = start, count(headers[start]) if headers[start] else 0
                 while end < len(units) and (end == start or size + count(units[end]) <= max_tokens):
                     size += count(units[end])
                     end += 1
@@ -52,7 +91,9 @@ def chunk_sections(
                         "section_id": section["section_id"],
                         "title": doc["title"],
                         "heading": section["heading"],
-                        "text": " ".join(units[start:end]),
+                        "text": " ".join(
+                            ([headers[start]] if headers[start] else []) + units[start:end]
+                        ),
                     }
                 )
                 if end >= len(units):
@@ -112,7 +153,10 @@ class RagIndex:
     def refresh_bm25(self) -> None:
         """Rebuild the BM25 statistics after chunks changed (03_rag)."""
         self._bm25_ids = list(self.chunks)
-        self.bm25 = BM25Okapi([bm25_tokens(chunk_text(self.chunks[i])) for i in self._bm25_ids])
+        corpus = [bm25_tokens(chunk_text(self.chunks[i])) for i in self._bm25_ids]
+        if not any(corpus):
+            raise ValueError("BM25 found no words in any chunk: is the corpus empty or unreadable?")
+        self.bm25 = BM25Okapi(corpus)
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[int]]:
         """Top-k chunk ids per query by cosine similarity (03_rag)."""
@@ -125,7 +169,8 @@ class RagIndex:
         for q in queries:
             scores = self.bm25.get_scores(bm25_tokens(q))
             top = np.argsort(-scores, kind="stable")[:k]
-            out.append([self._bm25_ids[i] for i in top])
+            # a chunk that shares no word with the query is not a BM25 hit; fusion must not rank it
+            out.append([self._bm25_ids[i] for i in top if scores[i] > 0])
         return out
 
     def upsert(self, doc_id: str, chunks: list[dict[str, Any]], vectors: np.ndarray) -> int:

@@ -79,8 +79,8 @@ def test_markdown_parsing_and_errors(tmp_path):
         domain.parse_markdown("# no front matter\n")
     with pytest.raises(ValueError, match="lacks 'type'"):
         domain.parse_markdown("---\ndoc_id: D1\ntitle: t\n---\n## s\n\nx\n")
-    with pytest.raises(ValueError, match="no '## ' sections"):
-        domain.parse_markdown("---\ndoc_id: D1\ntitle: t\ntype: faq\n---\njust text\n")
+    with pytest.raises(ValueError, match="no text after the front matter"):
+        domain.parse_markdown("---\ndoc_id: D1\ntitle: t\ntype: faq\n---\n# Title only\n\n")
     (tmp_path / "docs").mkdir()
     with pytest.raises(ValueError, match="corpus is empty"):
         domain.load_documents(tmp_path)
@@ -90,3 +90,26 @@ def test_text_loader_names():
     assert domain.load_text("general_heldout").strip()
     with pytest.raises(ValueError, match="dapt_train"):
         domain.load_text("wiki")
+
+
+def test_markdown_from_other_editors_parses_the_same():
+    """A BOM, CRLF line endings and a date-like doc_id (issue 16) parse like plain LF text."""
+    plain = "---\ndoc_id: D1\ntitle: t\ntype: faq\n---\n# t\n\n## One\n\nx\n"
+    expected = domain.parse_markdown(plain)
+    assert domain.parse_markdown("\ufeff" + plain.replace("\n", "\r\n")) == expected
+    dated = domain.parse_markdown(plain.replace("doc_id: D1", "doc_id: 2024-05-01"))
+    assert dated["doc_id"] == "2024-05-01" and dated["sections"][0]["section_id"] == "2024-05-01#s1"
+    json.dumps(dated)  # an index saves it: a date object would not serialise
+
+
+def test_text_before_the_first_section_is_kept_and_a_title_line_is_not():
+    text = (
+        "---\ndoc_id: N7\ntitle: Notice 7\ntype: notice\n---\n# Notice 7\n\nEffective 2026-03-01.\n"
+    )
+    doc = domain.parse_markdown(text + "\n## Change\n\nNew value.\n")
+    assert [(s["section_id"], s["heading"], s["text"]) for s in doc["sections"]] == [
+        ("N7#s0", "Notice 7", "Effective 2026-03-01."),
+        ("N7#s1", "Change", "New value."),
+    ]
+    only_title = domain.parse_markdown(text.replace("Effective 2026-03-01.\n", "") + "## A\n\nx\n")
+    assert [s["section_id"] for s in only_title["sections"]] == ["N7#s1"]  # ids as before

@@ -169,3 +169,14 @@ def test_smoke_run_cuts_replies(tiny_checkpoint, monkeypatch):
     monkeypatch.setenv(runtime.SMOKE_ENV, "0")
     models.generate(lm, ["Say hi."], max_new_tokens=80)
     assert seen["max_new_tokens"] == 80
+
+
+def test_a_prompt_longer_than_the_context_is_an_error_not_a_one_word_answer(tiny_checkpoint):
+    path, tokenizer = tiny_checkpoint
+    from transformers import AutoModelForCausalLM
+
+    lm = models.LoadedLM(AutoModelForCausalLM.from_pretrained(path), tokenizer, "tiny", "tiny")
+    assert len(models.generate(lm, ["Say hi."], max_new_tokens=4)) == 1
+    long = "passage " * 300  # the tiny model's context is 256 tokens
+    with pytest.raises(ValueError, match=r"1 prompt\(s\) do not fit the model's 256-token context"):
+        models.generate(lm, ["Say hi.", long], max_new_tokens=4)

@@ -59,6 +59,55 @@ def test_bm25_tokens_keep_codes_whole():
     ]
 
 
+def _doc(text: str, doc_id: str = "F1") -> dict:
+    return {
+        "doc_id": doc_id,
+        "title": "T",
+        "sections": [{"section_id": f"{doc_id}#s1", "heading": "H", "text": text}],
+    }
+
+
+def test_a_paragraph_without_punctuation_is_split_within_the_budget():
+    """A 5,000-word run-on paragraph used to become one chunk that the embedder truncated."""
+    words = " ".join(f"w{i}" for i in range(5000))
+    chunks = rag.chunk_sections([_doc(words)], max_tokens=128, overlap=32)
+    assert len(chunks) > 5000 // 128 and all(len(c["text"].split()) <= 128 for c in chunks)
+    assert {w for c in chunks for w in c["text"].split()} == set(words.split())  # nothing lost
+    cjk = "冷媒の圧力が高い" * 100  # no spaces at all
+    pieces = rag.chunk_sections([_doc(cjk)], max_tokens=16, overlap=4, count=len)
+    assert all(len(c["text"]) <= 16 for c in pieces) and "".join(c["text"] for c in pieces[:1])
+
+
+def test_table_rows_keep_their_header():
+    table = "| code | meaning |\n|---|---|\n" + "\n".join(
+        f"| E{i} | fault number {i} |" for i in range(40)
+    )
+    chunks = rag.chunk_sections([_doc("Intro line.\n" + table)], max_tokens=40, overlap=0)
+    rows = [c for c in chunks if "| E" in c["text"]]
+    assert len(rows) > 1 and all(c["text"].startswith("| code | meaning |") for c in rows[1:])
+    assert not any("---" in c["text"] for c in chunks)
+
+
+def test_bm25_reads_any_script_and_ignores_chunks_without_a_shared_word():
+    assert rag.bm25_tokens("Café Straße Давление 42 бар") == [
+        "café",
+        "straße",
+        "давление",
+        "42",
+        "бар",
+    ]
+    assert rag.bm25_tokens("冷媒圧力") == ["冷", "媒", "圧", "力"]
+    docs = [_doc("冷媒の圧力が高い", "J1"), _doc("水の流量が低い", "J2"), _doc("電源の電圧", "J3")]
+    chunks = rag.chunk_sections(docs, max_tokens=64, overlap=8)
+    index = rag.RagIndex.build(chunks, np.eye(len(chunks), 4, dtype=np.float32))
+    assert [index.chunks[i]["doc_id"] for i in index.sparse(["冷媒"], 3)[0]] == ["J1"]
+    assert index.sparse(["no shared word"], 3) == [[]]
+    with pytest.raises(ValueError, match="no words"):
+        empty = {**_doc("!!! ???"), "title": "--"}  # chunk_text adds title and heading
+        empty["sections"][0]["heading"] = "?"
+        rag.RagIndex.build(rag.chunk_sections([empty], 8, 2), np.eye(1, 4, dtype=np.float32))
+
+
 def _index():
     chunks = rag.chunk_sections(DOCS, max_tokens=64, overlap=8)
     rng = np.random.default_rng(0)
