@@ -85,14 +85,14 @@ SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def fmt_rate(metrics: Mapping[str, Any], key: str, with_n: bool = True) -> str:
-    """A saved rate as "40% [33–47%], n=179", interval and n where saved (06_which_method)."""
-    text = f"{metrics[key]:.0%}"
+def fmt_rate(metrics: Mapping[str, Any], key: str, with_n: bool = True, fmt: str = ".0%") -> str:
+    """A saved rate as "40% [33–47%] (n=179)", interval and n where saved (06_which_method)."""
+    text = format(metrics[key], fmt)
     low_high = metrics.get(f"{key}_ci95")
     if low_high:
-        text += f" [{low_high[0]:.0%}–{low_high[1]:.0%}]"
+        text += f" [{format(low_high[0], fmt)}–{format(low_high[1], fmt)}]"
     n = metrics.get(f"{key}_n")
-    return text + (f", n={n}" if with_n and n is not None else "")
+    return text + (f" (n={n})" if with_n and n is not None else "")
 
 
 def fmt_gain(metrics: Mapping[str, Any], key: str) -> str:

@@ -49,8 +49,9 @@ def test_write_creates_the_report_and_its_figure(tmp_path):
 
 def test_formats_show_interval_n_and_whether_a_difference_is_shown():
     m = {"acc": 0.4, "acc_ci95": [0.33, 0.47], "acc_n": 179, "gain": 3.0, "gain_ci95": [-5.4, 11.4]}
-    assert report.fmt_rate(m, "acc") == "40% [33%–47%], n=179"
+    assert report.fmt_rate(m, "acc") == "40% [33%–47%] (n=179)"
     assert report.fmt_rate(m, "acc", with_n=False) == "40% [33%–47%]"
+    assert report.fmt_rate(m, "acc", with_n=False, fmt=".2f") == "0.40 [0.33–0.47]"
     assert report.fmt_gain(m, "gain") == "+3.0 points [-5.4, +11.4], not shown at this size"
     m["gain_ci95"] = [1.0, 5.0]
     assert report.fmt_gain(m, "gain") == "+3.0 points [+1.0, +5.0]"
