@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from helpers import report  # noqa: E402  (the repository root is not on the path of a script)
+from helpers import checklist, report  # noqa: E402  (the repo root is not on a script's path)
 
 REFERENCE = ROOT / "results" / "reference" / "ci"
 TIMINGS = REFERENCE / "timings.json"
@@ -266,6 +266,12 @@ def render_notebook(text: str, name: str, timings: dict, estimate: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def render_checklist() -> str:
+    """docs/CHECKLIST.md: the one-page checklist with every committed profile's numbers."""
+    columns = {p: report.reference_dir(p) for p in report.reference_profiles()}
+    return checklist.page(columns)
+
+
 def main() -> int:
     timings = json.loads(TIMINGS.read_text())
     estimate = json.loads(ESTIMATE.read_text())
@@ -275,6 +281,8 @@ def main() -> int:
     ):
         path.write_text(render(path.read_text(), timings, estimate))
         print(f"rendered {path.relative_to(ROOT)}")
+    (ROOT / "docs" / "CHECKLIST.md").write_text(render_checklist())
+    print("rendered docs/CHECKLIST.md")
     for name in timings:
         path = ROOT / "notebooks" / f"{name}.ipynb"
         path.write_text(render_notebook(path.read_text(), name, timings, estimate))

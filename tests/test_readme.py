@@ -21,6 +21,13 @@ def test_readme_minutes_come_from_the_reference_run(script):
     assert all("| not measured¹ |" in row for row in rows), "until a real GPU run is committed"
 
 
+def test_checklist_page_comes_from_the_reference_runs(script):
+    """docs/CHECKLIST.md is rendered, never edited: run scripts/render_docs.py."""
+    page = (REPO_ROOT / "docs" / "CHECKLIST.md").read_text()
+    assert script("render_docs").render_checklist() == page
+    assert "## Four questions" in page and "| triage schema-valid, LoRA SFT |" in page
+
+
 def test_workshop_minutes_come_from_the_reference_run(script):
     assert script("render_docs").render_workshop(WORKSHOP, TIMINGS, ESTIMATE) == WORKSHOP
     assert sum(f"| {nb} |" in WORKSHOP for nb in TIMINGS) == len(TIMINGS)
