@@ -61,6 +61,7 @@ SHAPES = {
     "SmolLM2-1.7B": Shape(2048, 8192, 24, 32, 32, 49152),
     "Llama-3.2-3B": Shape(3072, 8192, 28, 24, 8, 128256),
     "Mistral-7B": Shape(4096, 14336, 32, 32, 8, 32000, tied=False),
+    "LLaMA-65B": Shape(8192, 22016, 80, 64, 64, 32000, tied=False),  # the QLoRA paper's model
 }
 METHODS = ("full_fp32", "full_bf16_mixed", "lora_fp32", "lora_16bit", "qlora_nf4")
 # NF4 with double quantization: 4 bits + 8-bit absmax per 64 weights + fp32 per 256 blocks.
@@ -82,9 +83,18 @@ def activation_bytes(
 
 
 def training_memory(
-    shape: Shape, method: str, batch: int = 8, seq_len: int = 512, rank: int = 16
+    shape: Shape,
+    method: str,
+    batch: int = 8,
+    seq_len: int = 512,
+    rank: int = 16,
+    checkpointing: bool = False,
 ) -> dict[str, float]:
-    """Predicted bytes for weights, grads + optimizer, adapters and activations (04_qlora_sft)."""
+    """Predicted bytes for weights, grads + optimizer, adapters and activations (04_qlora_sft).
+
+    Full fine-tuning in mixed precision counts an fp32 master copy of the weights (16 bytes per
+    parameter with Adam); papers that quote 12 bytes (e.g. QLoRA's "> 780 GB" for 65B) leave it out.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
     if rank < 1:
@@ -103,7 +113,7 @@ def training_memory(
         else:
             weights = NF4_BYTES_PER_PARAM * shape.linear_params + 2 * shape.other_params
         states = 16 * lora  # fp32 adapter weights 4 + grads 4 + Adam 8
-    activations = activation_bytes(shape, batch, seq_len, act_bytes)
+    activations = activation_bytes(shape, batch, seq_len, act_bytes, checkpointing)
     total = weights + states + activations
     return {
         "weights": weights,

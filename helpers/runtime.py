@@ -27,8 +27,10 @@ SMOKE_NOTE = (
     "quality is checked and no number below means anything."
 )
 OOM_ADVICE = (
-    "Out of GPU memory. In order: halve BATCH in the config cell (and double gradient "
-    "accumulation to keep the effective batch); shorten max_length; switch LoRA to QLoRA "
+    "Out of GPU memory. In order: turn on gradient checkpointing (gradient_checkpointing=True "
+    "in the trainer's config: activations of one layer at a time, ~30 % slower); halve BATCH "
+    "(and double gradient accumulation to keep the effective batch); shorten max_length; "
+    "switch LoRA to QLoRA "
     "(quantized=True, a 4-bit base); restart the kernel to free what earlier cells hold "
     "(torch.cuda.empty_cache() rarely suffices); or use COURSE_PROFILE=ci."
 )
