@@ -283,4 +283,7 @@ def generate(
         new = out[:, batch["input_ids"].shape[1] :]
         for i, answer in zip(ids, tok.batch_decode(new, skip_special_tokens=True), strict=True):
             answers[i] = answer.strip()
+        runtime.report_progress(
+            f"generated {min(start + batch_size, len(order))}/{len(order)} replies"
+        )
     return answers

@@ -20,6 +20,7 @@ PROFILES = ("ci", "cpu", "gpu")
 PROFILE_ENV = "COURSE_PROFILE"
 EMULATE_T4_ENV = "COURSE_EMULATE_T4"  # "1": behave like a Colab T4 on a bigger GPU (make gpu-check)
 SMOKE_ENV = "COURSE_SMOKE"  # "1": any profile's choices, 1-2 training steps, a handful of items
+PROGRESS_ENV = "COURSE_PROGRESS_FILE"  # set by `make course`: long steps append a line there
 SMOKE_NEW_TOKENS = 8  # under COURSE_SMOKE=1 every reply stops here: the code path, not the text
 SMOKE_NOTE = (
     "SMOKE RUN ({env}=1): the {profile} profile's code paths with 1-2 training steps, a "
@@ -60,6 +61,14 @@ def oom_advice() -> Iterator[None]:
         yield
     except torch.OutOfMemoryError as exc:
         raise torch.OutOfMemoryError(f"{OOM_ADVICE}\n(original error: {exc})") from exc
+
+
+def report_progress(line: str) -> None:
+    """Append a progress line to $COURSE_PROGRESS_FILE, which `make course` shows (04_qlora_sft)."""
+    path = os.environ.get(PROGRESS_ENV, "").strip()
+    if path:  # a file, not stdout: the notebook's own output stays clean
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line.replace("\n", " ") + "\n")
 
 
 def get_device() -> torch.device:

@@ -196,6 +196,8 @@ def quiet_progress(trainer: Any) -> Any:
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
             if self.bar is not None and logs and "loss" in logs:
                 self.bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
+                step, total, loss = state.global_step, state.max_steps, float(logs["loss"])
+                runtime.report_progress(f"training step {step}/{total}, loss {loss:.3f}")
 
         def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             self.bar.close()

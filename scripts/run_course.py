@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -57,11 +59,33 @@ def run_notebook(nb: nbformat.NotebookNode, folder: Path, label: str) -> None:
             nb, km=km, timeout=3600, resources={"metadata": {"path": str(folder)}}
         )
         client.on_cell_execute = started
+        progress = Path(sockets) / "progress.txt"  # training steps and replies, written by helpers
+        progress.touch()
+        os.environ[runtime.PROGRESS_ENV] = str(progress)  # the kernel inherits it
+        done = threading.Event()
+        tail = threading.Thread(target=show_progress, args=(progress, done, label, start))
+        tail.start()
         try:
             client.execute()
         finally:  # nbclient leaves a kernel it was handed running: ~2 GB per finished notebook
+            done.set()
+            tail.join()
+            os.environ.pop(runtime.PROGRESS_ENV, None)
             if km.has_kernel:
                 km.shutdown_kernel(now=True)
+
+
+def show_progress(path: Path, done: threading.Event, label: str, start: float) -> None:
+    """Print the progress lines the notebook's helpers append, every few seconds."""
+    seen = 0
+    while True:
+        stop = done.wait(5)
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        for line in lines[seen:]:
+            print(f"  {label}   {line} [{time.perf_counter() - start:4.0f} s]", flush=True)
+        seen = len(lines)
+        if stop:
+            return
 
 
 def main() -> int:

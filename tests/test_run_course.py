@@ -27,11 +27,17 @@ def test_run_notebook_reports_cells_and_no_tcp_warning(script, tmp_path, capfd, 
             nbformat.v4.new_markdown_cell("# title"),
             nbformat.v4.new_code_cell("x = 2"),
             nbformat.v4.new_code_cell("print(x * 21)"),
+            nbformat.v4.new_code_cell(
+                "from helpers import runtime\n"
+                "runtime.report_progress('training step 3/9, loss 1.5')"
+            ),
         ]
     )
     run_course.run_notebook(nb, tmp_path, "99")
     out, err = capfd.readouterr()
-    assert "99 cell 1/2" in out and "99 cell 2/2" in out
+    assert "99 cell 1/3" in out and "99 cell 3/3" in out
+    assert "99   training step 3/9, loss 1.5 [" in out  # the kernel's progress reaches the console
+    assert nb.cells[3].outputs == []  # and stays out of the notebook
     assert nb.cells[2].outputs[0]["text"] == "42\n"
     assert "without encryption" not in out + err
     assert list(tmp_path.iterdir()) == []  # no kernel socket files left behind
