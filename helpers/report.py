@@ -53,19 +53,19 @@ SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
         "06_which_method",
         "rag_minus_closed_book_answerable_points",
         "gain",
-    ),  # fmt: skip
+    ),
     (
         "SFT reader + RAG − RAG, answerable",
         "06_which_method",
         "sft_rag_minus_rag_answerable_points",
         "gain",
-    ),  # fmt: skip
+    ),
     (
         "DAPT + RAG − RAG, answerable",
         "06_which_method",
         "dapt_rag_minus_rag_answerable_points",
         "gain",
-    ),  # fmt: skip
+    ),
     ("reader LoRA steps", "04_qlora_sft", "reader_steps", "count"),
     ("triage test tickets", "04_qlora_sft", "triage_tickets", "count"),
     ("triage LoRA steps", "04_qlora_sft", "lora_steps", "count"),
@@ -81,7 +81,7 @@ SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
         "05_dapt",
         "general_ppl_ratio_no_replay_vs_base",
         "ratio",
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -125,8 +125,8 @@ def _metrics(folder: Path) -> dict[str, dict[str, Any]]:
 def _side_cell(m: Mapping[str, Any], key: str, kind: str) -> str:
     if key not in m:
         return "–"
-    if kind == "rate":
-        return fmt_rate(m, key, with_n=False)
+    if kind == "rate" or (kind.startswith(".") and f"{key}_ci95" in m):
+        return fmt_rate(m, key, with_n=False, fmt=".0%" if kind == "rate" else kind)
     if kind in ("gain", "ratio") and f"{key}_ci95" in m:
         return (fmt_gain if kind == "gain" else fmt_ratio)(m, key)
     return f"{m[key]:,}" if kind == "count" else _fmt(m[key], kind)
