@@ -159,8 +159,63 @@ def read_folder(root: str | Path) -> Folder:
             continue
         if how in ("cp1252", "latin-1", "HTML, cp1252", "HTML, latin-1"):
             folder.notes.append(f"{name}: not UTF-8, decoded as {how.split(', ')[-1]}")
-        folder.documents.append(_document(path, root, text))
+        folder.documents.append({**_document(path, root, text), "path": name})
     if not folder.documents:
         listed = "; ".join(f"{n} ({why})" for n, why in folder.skipped)
         raise ValueError(f"no readable documents in {root}; skipped: {listed}")
     return folder
+
+
+def read_qa(path: str | Path, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Your questions (JSONL or CSV: question, answer, source?) as the course's QA (03_rag).
+
+    `source` names a document by its doc_id or its file name; an empty answer, or "not in the
+    documentation", marks a question the documents cannot answer.
+    """
+    import csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: pass your QA file (JSONL or CSV)")
+    if path.suffix.lower() == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = [(n, row) for n, row in enumerate(csv.DictReader(f), start=2)]  # 1 = header
+    else:
+        rows = list(enumerate(domain.read_jsonl(path), start=1))  # it names a malformed line
+    ids = {}  # every name a source may use: doc_id, path in the folder, file name, stem
+    for d in documents:
+        names = [d["doc_id"]] + (
+            [d["path"], Path(d["path"]).name, Path(d["path"]).stem] if "path" in d else []
+        )
+        ids.update(dict.fromkeys(names, d["doc_id"]))
+    out = []
+    for number, row in rows:
+        question, answer = (str(row.get(k) or "").strip() for k in ("question", "answer"))
+        if not question:
+            raise ValueError(f"{path}:{number}: missing field 'question'")
+        source = str(row.get("source") or "").strip()
+        if source and source not in ids:
+            raise ValueError(
+                f"{path}:{number}: source {source!r} is not among the documents read; use a "
+                "doc_id or a file name from the folder"
+            )
+        aliases = row.get("aliases") or []
+        if isinstance(aliases, str):  # a CSV cell: "41 Nm|41 N·m"
+            aliases = [a.strip() for a in aliases.split("|") if a.strip()]
+        unanswerable = not answer or answer.lower() == domain.NOT_IN_DOCS
+        gold = [ids[source]] if source else []
+        out.append(
+            {
+                "id": str(row.get("id") or f"q{number:04d}"),
+                "question": question,
+                "answer": domain.NOT_IN_DOCS if unanswerable else answer,
+                "aliases": list(aliases),
+                "type": "unanswerable" if unanswerable else "single_fact",
+                "gold_doc_ids": gold,
+                "gold_section_ids": [],
+                "fact_key": str(row.get("id") or f"line{number}"),
+            }
+        )
+    if not out:
+        raise ValueError(f"{path} has no questions")
+    return out

@@ -97,3 +97,28 @@ def test_bad_folders_get_clear_errors(tmp_path):
     (tmp_path / "b.xlsx").write_bytes(b"x")
     with pytest.raises(ValueError, match=r"no readable documents .*a\.jpg .*b\.xlsx"):
         ingest.read_folder(tmp_path)
+
+
+def test_your_questions_in_jsonl_or_csv(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "pump a.md").write_text("# Pump A\n\n## Limits\n\nMax 12 l/min.\n")
+    folder = ingest.read_folder(docs)
+    csv_path = tmp_path / "qa.csv"
+    csv_path.write_text(
+        "question,answer,source,aliases\n"
+        "What is pump A's flow limit?,12 l/min,pump a.md,12 l per min|12 L/min\n"
+        "Who painted the Mona Lisa?,,,\n"
+    )
+    qa = ingest.read_qa(csv_path, folder.documents)
+    assert qa[0]["gold_doc_ids"] == ["pump-a"] and qa[0]["aliases"] == ["12 l per min", "12 L/min"]
+    assert (qa[1]["type"], qa[1]["answer"]) == ("unanswerable", "not in the documentation")
+    jsonl = tmp_path / "qa.jsonl"
+    jsonl.write_text(
+        '{"question": "Limit?", "answer": "12", "source": "pump-a"}\n{"answer": "x"}\n'
+    )
+    with pytest.raises(ValueError, match=r"qa\.jsonl:2: missing field 'question'"):
+        ingest.read_qa(jsonl, folder.documents)
+    jsonl.write_text('{"question": "Limit?", "answer": "12", "source": "pump-b.pdf"}\n')
+    with pytest.raises(ValueError, match=r":1: source 'pump-b.pdf' is not among the documents"):
+        ingest.read_qa(jsonl, folder.documents)
