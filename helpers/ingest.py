@@ -120,7 +120,9 @@ def _document(path: Path, root: Path, text: str) -> dict[str, Any]:
         except ValueError:
             pass  # some other front matter: treat the file as plain text
     heading = re.search(r"^#{1,2} +(.+)$", text, re.M)
-    title = heading.group(1).strip() if heading else path.stem.replace("_", " ")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    short = first if len(first) <= 80 else ""  # a plain file's first line is usually its title
+    title = heading.group(1).strip() if heading else short or path.stem.replace("_", " ")
     found = _DATE.search(text)
     if found:
         date, source = found.group(1), "a date line"
