@@ -1,0 +1,162 @@
+"""Your documents through the course's pipeline: `python -m helpers.yourdomain DOCS [--qa QA]`.
+
+Reads a folder (helpers.ingest), does the from-scratch arithmetic on its size, chunks and indexes it
+with notebook 03's settings, measures retrieval (and, with --answer, answers) on your questions or,
+without a QA file, on each section's own heading, measures how the model's tokenizer takes your
+language, and writes a report with numbers and intervals. Nothing is written into DOCS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from helpers import artifacts, domain, evaluation, ingest, models, rag, results, scaling, stats
+
+SYSTEM = rag.SYSTEM.replace("about Veldmark Thermal equipment ", "")  # no sample company
+BASE_PARAMS, BASE_TOKENS = 135e6, 2e12  # SmolLM2-135M and its published pretraining tokens
+
+
+def duplicates(documents: list[dict[str, Any]]) -> list[list[str]]:
+    """Groups of documents whose text is identical after whitespace is normalised (03_rag)."""
+    groups: dict[str, list[str]] = {}
+    for d in documents:
+        text = " ".join(" ".join(s["text"] for s in d["sections"]).split()).lower()
+        groups.setdefault(hashlib.sha256(text.encode()).hexdigest(), []).append(d["doc_id"])
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
+def language(tokenizer: Any, texts: list[str], top: int = 10) -> dict[str, Any]:
+    """Tokens per word vs plain English, and the words split into most tokens (02_domain_data)."""
+    general = domain.load_text("general_heldout").split("\n\n")
+    words = Counter(w for t in texts for w in re.findall(r"[^\W\d_][\w'/-]*", t))  # from a letter
+    pieces = {w: len(tokenizer(" " + w, add_special_tokens=False)["input_ids"]) for w in words}
+    common = [w for w, n in words.most_common() if n >= 2]
+    return {
+        "tokens_per_word": scaling.tokens_per_word(tokenizer, texts),
+        "tokens_per_word_general": scaling.tokens_per_word(tokenizer, general),
+        "most_fragmented": sorted(common, key=lambda w: (-pieces[w], w))[:top],
+    }
+
+
+def retrieval(
+    index: rag.RagIndex, embedder: Any, queries: list[str], gold: list[list[str]]
+) -> dict:
+    """Document-level recall@1/5 and MRR of hybrid retrieval (03_rag)."""
+    ranked = artifacts.retrieve(index, embedder, queries, "hybrid")
+    docs = [rag.dedupe_docs(r, index.chunks) for r in ranked]
+    hits = [bool(set(d[:5]) & set(g)) for d, g in zip(docs, gold, strict=True)]
+    return {
+        "queries": len(queries),
+        "recall@1": evaluation.recall_at_k(docs, gold, 1),
+        "recall@5": stats.rate(hits),
+        "mrr": evaluation.mrr(docs, gold),
+    }
+
+
+def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -> dict[str, Any]:
+    """Every number of the report, computed from your folder (and QA file) (03_rag)."""
+    folder = ingest.read_folder(docs_dir)
+    docs = folder.documents
+    texts = [" ".join(s["text"] for s in d["sections"]) for d in docs]
+    tokenizer = models.load_tokenizer()
+    lang = language(tokenizer, texts)
+    words = sum(len(t.split()) for t in texts)
+    embedder, _ = models.load_embedder()
+    count = artifacts.token_counter(embedder)
+    chunks = rag.chunk_sections(docs, artifacts.CHUNK_TOKENS, artifacts.CHUNK_OVERLAP, count)
+    index = rag.RagIndex.build(chunks, rag.embed(embedder, [rag.chunk_text(c) for c in chunks]))
+    out: dict[str, Any] = {
+        "documents": len(docs),
+        "skipped": folder.skipped,
+        "notes": folder.notes,
+        "undated": [d["doc_id"] for d in docs if d["date_source"] == "file modification time"],
+        "duplicates": duplicates(docs),
+        "words": words,
+        "chunks": len(chunks),
+        "language": lang,
+        "scratch": scaling.corpus_verdict(words, lang["tokens_per_word"], BASE_PARAMS, BASE_TOKENS),
+    }
+    if qa_path is None:  # weaker evidence: each section found from its own heading
+        sections = [(s["heading"], d["doc_id"]) for d in docs for s in d["sections"]]
+        out["retrieval"] = retrieval(
+            index, embedder, [h for h, _ in sections], [[i] for _, i in sections]
+        )
+        out["retrieval_from"] = "section headings (no QA file: weaker evidence than real questions)"
+        return out
+    qa = ingest.read_qa(qa_path, docs)
+    answerable = [q for q in qa if q["gold_doc_ids"]]
+    out["retrieval"] = retrieval(index, embedder, [q["question"] for q in answerable],
+                                 [q["gold_doc_ids"] for q in answerable])  # fmt: skip
+    out["retrieval_from"] = f"{len(answerable)} questions of {qa_path.name} with a source"
+    if answer:
+        lm = models.load_lm()
+        passages = artifacts.reader_passages(index, embedder, qa, "hybrid top-1")
+        prompts = [rag.rag_prompt(q["question"], p) for q, p in zip(qa, passages, strict=True)]
+        answers = models.generate(lm, prompts, max_new_tokens=32, system=SYSTEM)
+        out["qa"] = evaluation.qa_scores(answers, qa, passages)
+        out["answers"] = [
+            {"question": q["question"], "answer": a} for q, a in zip(qa, answers, strict=True)
+        ]
+    return out
+
+
+def render(m: dict[str, Any], name: str) -> str:
+    """The report as Markdown (03_rag)."""
+    s, r, lang = m["scratch"], m["retrieval"], m["language"]
+    lines = [
+        f"# Your domain: {name}", "",
+        f"**Documents:** {m['documents']} read, {len(m['skipped'])} skipped"
+        + "".join(f"\n- skipped `{f}`: {why}" for f, why in m["skipped"]),
+        *[f"- note: {n}" for n in m["notes"]],
+        f"- without a date in the text (the file's modification time is used): {len(m['undated'])}",
+        f"- identical documents: {m['duplicates'] or 'none'}", "",
+        f"**From scratch?** {m['words']:,} words ≈ {scaling.human(s['corpus_tokens'])} tokens: "
+        f"compute-optimal for a {scaling.human(s['compute_optimal_params'])}-parameter model, "
+        f"{1 / s['corpus_share_of_base_pretraining']:,.0f} times less text than the course model "
+        "was pretrained on.", "",
+        f"**Retrieval** ({m['retrieval_from']}; {m['chunks']} chunks, hybrid): recall@1 "
+        f"{r['recall@1']:.2f}, recall@5 {r['recall@5']}, MRR {r['mrr']:.2f}.", "",
+        f"**Language:** {lang['tokens_per_word']:.2f} tokens per word against "
+        f"{lang['tokens_per_word_general']:.2f} for plain English; most fragmented: "
+        + ", ".join(f"`{w}`" for w in lang["most_fragmented"]) + ".",
+    ]  # fmt: skip
+    if "qa" in m:
+        lines += ["", "**Answers with the course model + RAG** (top-1 passage): "
+                  + "; ".join(f"{k} {v}" for k, v in m["qa"].items())]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: measure, then write report.md and metrics.json to --out (03_rag)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("docs", type=Path, help="the folder of your documents")
+    parser.add_argument("--qa", type=Path, help="JSONL or CSV: question, answer, optional source")
+    parser.add_argument("--out", type=Path, help="default: results/<profile>/yourdomain")
+    parser.add_argument("--answer", action="store_true", help="also answer with the course model")
+    args = parser.parse_args(argv)
+    out = args.out or results.run_dir() / "yourdomain"
+    if out.resolve().is_relative_to(args.docs.resolve()):
+        parser.error("--out must not be inside the documents folder: nothing is written there")
+    measured = measure(args.docs, args.qa, args.answer)
+    out.mkdir(parents=True, exist_ok=True)
+    name = args.docs.resolve().name if args.docs.name != "docs" else args.docs.resolve().parent.name
+    (out / "report.md").write_text(render(measured, name))
+    plain = {k: v for k, v in measured.items() if k not in ("qa", "retrieval")}
+    plain["retrieval"] = {
+        k: (v.value if isinstance(v, stats.Rate) else v) for k, v in measured["retrieval"].items()
+    }
+    plain["qa"] = {k: v.value for k, v in measured.get("qa", {}).items()}
+    (out / "metrics.json").write_text(json.dumps(plain, indent=1, default=str))
+    sys.stdout.write(f"wrote {out / 'report.md'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
