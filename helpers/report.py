@@ -42,43 +42,29 @@ COLUMNS = {  # head-to-head column -> (header, format)
 
 PROFILE_ORDER = ("ci", "cpu", "gpu")  # from the shortest run to the longest
 # (what the row shows, notebook, metric key, kind): the numbers every profile's run is compared on
+_QA, _SFT, _DAPT = "06_which_method", "04_qlora_sft", "05_dapt"
 SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
-    ("QA test questions", "06_which_method", "qa_questions", "count"),
-    ("QA accuracy, closed-book", "06_which_method", "closed_book_qa_accuracy", "rate"),
-    ("QA accuracy, RAG", "06_which_method", "rag_qa_accuracy", "rate"),
-    ("QA accuracy, SFT reader + RAG", "06_which_method", "sft_rag_qa_accuracy", "rate"),
-    ("QA accuracy, DAPT + RAG", "06_which_method", "dapt_rag_qa_accuracy", "rate"),
-    (
-        "RAG − closed-book, answerable",
-        "06_which_method",
-        "rag_minus_closed_book_answerable_points",
-        "gain",
-    ),
-    (
-        "SFT reader + RAG − RAG, answerable",
-        "06_which_method",
-        "sft_rag_minus_rag_answerable_points",
-        "gain",
-    ),
-    (
-        "DAPT + RAG − RAG, answerable",
-        "06_which_method",
-        "dapt_rag_minus_rag_answerable_points",
-        "gain",
-    ),
-    ("reader LoRA steps", "04_qlora_sft", "reader_steps", "count"),
-    ("triage test tickets", "04_qlora_sft", "triage_tickets", "count"),
-    ("triage LoRA steps", "04_qlora_sft", "lora_steps", "count"),
-    ("triage schema-valid, few-shot", "04_qlora_sft", "few_shot_schema_valid", "rate"),
-    ("triage schema-valid, LoRA SFT", "04_qlora_sft", "lora_schema_valid", "rate"),
-    ("triage category macro-F1, LoRA SFT", "04_qlora_sft", "lora_macro_f1_category", ".2f"),
-    ("triage schema-valid, QLoRA SFT", "04_qlora_sft", "qlora_schema_valid", "rate"),
-    ("QLoRA steps", "04_qlora_sft", "qlora_steps", "count"),
-    ("DAPT steps per run", "05_dapt", "steps", "count"),
-    ("domain perplexity drop, LoRA DAPT", "05_dapt", "domain_ppl_drop_lora", ".0%"),
+    ("QA test questions", _QA, "qa_questions", "count"),
+    ("QA accuracy, closed-book", _QA, "closed_book_qa_accuracy", "rate"),
+    ("QA accuracy, RAG", _QA, "rag_qa_accuracy", "rate"),
+    ("QA accuracy, SFT reader + RAG", _QA, "sft_rag_qa_accuracy", "rate"),
+    ("QA accuracy, DAPT + RAG", _QA, "dapt_rag_qa_accuracy", "rate"),
+    ("RAG − closed-book, answerable", _QA, "rag_minus_closed_book_answerable_points", "gain"),
+    ("SFT reader + RAG − RAG, answerable", _QA, "sft_rag_minus_rag_answerable_points", "gain"),
+    ("DAPT + RAG − RAG, answerable", _QA, "dapt_rag_minus_rag_answerable_points", "gain"),
+    ("reader LoRA steps", _SFT, "reader_steps", "count"),
+    ("triage test tickets", _SFT, "triage_tickets", "count"),
+    ("triage LoRA steps", _SFT, "lora_steps", "count"),
+    ("triage schema-valid, few-shot", _SFT, "few_shot_schema_valid", "rate"),
+    ("triage schema-valid, LoRA SFT", _SFT, "lora_schema_valid", "rate"),
+    ("triage category macro-F1, LoRA SFT", _SFT, "lora_macro_f1_category", ".2f"),
+    ("triage schema-valid, QLoRA SFT", _SFT, "qlora_schema_valid", "rate"),
+    ("QLoRA steps", _SFT, "qlora_steps", "count"),
+    ("DAPT steps per run", _DAPT, "steps", "count"),
+    ("domain perplexity drop, LoRA DAPT", _DAPT, "domain_ppl_drop_lora", ".0%"),
     (
         "general perplexity, full DAPT without replay",
-        "05_dapt",
+        _DAPT,
         "general_ppl_ratio_no_replay_vs_base",
         "ratio",
     ),
@@ -118,7 +104,8 @@ def reference_profiles() -> list[str]:
     return [p for p in PROFILE_ORDER if (reference_dir(p) / "06_which_method.json").is_file()]
 
 
-def _metrics(folder: Path) -> dict[str, dict[str, Any]]:
+def saved_metrics(folder: Path) -> dict[str, dict[str, Any]]:
+    """Each notebook's saved metrics in one run folder, by notebook name (06_which_method)."""
     return {p.stem: json.loads(p.read_text())["metrics"] for p in sorted(folder.glob("0*.json"))}
 
 
@@ -134,7 +121,7 @@ def _side_cell(m: Mapping[str, Any], key: str, kind: str) -> str:
 
 def side_by_side(columns: Mapping[str, Path]) -> str:
     """One Markdown table, a column per run folder, the same rows for each (06_which_method)."""
-    runs = {label: _metrics(folder) for label, folder in columns.items()}
+    runs = {label: saved_metrics(folder) for label, folder in columns.items()}
     lines = ["| | " + " | ".join(f"`{label}`" for label in runs) + " |"]
     lines.append("|---" * (len(runs) + 1) + "|")
     for what, notebook, key, kind in SIDE_BY_SIDE:

@@ -99,8 +99,8 @@ def _html() -> str:
     )
 
 
-def _pdf(lines: list[str]) -> bytes:
-    """A one-page text PDF with a fixed identity, so the bytes never change."""
+def _pdf(lines: list[str], password: str | None = None) -> bytes:
+    """A one-page text PDF with a fixed identity, so the bytes never change (tests encrypt it)."""
     from pypdf import PdfWriter
     from pypdf.generic import (
         ArrayObject,
@@ -126,7 +126,10 @@ def _pdf(lines: list[str]) -> bytes:
     stream = DecodedStreamObject()
     stream.set_data(ops.encode("latin-1"))
     page[NameObject("/Contents")] = writer._add_object(stream)
-    writer._ID = ArrayObject([TextStringObject("example"), TextStringObject("example")])
+    if password:  # an encrypted file for tests: pypdf derives its own id for the key
+        writer.encrypt(password)
+    else:
+        writer._ID = ArrayObject([TextStringObject("example"), TextStringObject("example")])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

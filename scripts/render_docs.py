@@ -39,11 +39,6 @@ def _cells(line: str) -> list[str]:
     return line.strip().strip("|").split("|")
 
 
-def metrics(folder: Path = REFERENCE) -> dict[str, dict]:
-    """Each notebook's metrics in a reference folder, by notebook name."""
-    return {p.stem: json.loads(p.read_text())["metrics"] for p in folder.glob("0*.json")}
-
-
 def profile_timings(profile: str) -> dict[str, float]:
     """A profile's committed minutes per notebook (seconds), or {} before its first run."""
     path = report.reference_dir(profile) / "timings.json"
@@ -164,7 +159,7 @@ def render_readme(
 ) -> str:
     """The course map's minutes, the profiles, the "Which method?" rows and the headlines."""
     profile = longest()
-    measured = metrics(report.reference_dir(profile)) if measured is None else measured
+    measured = report.saved_metrics(report.reference_dir(profile)) if measured is None else measured
     cpu = profile_timings("cpu") if cpu_timings is None else cpu_timings
     minutes = {"ci": timings, "cpu": cpu}
     lines = text.splitlines()

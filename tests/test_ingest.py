@@ -7,31 +7,6 @@ import pytest
 from helpers import ingest
 
 
-def _pdf(path, lines, password=None):
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(612, 792)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    fonts = DictionaryObject({NameObject("/F1"): writer._add_object(font)})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
-    ops = "".join(f"BT /F1 12 Tf 72 {720 - 20 * i} Td ({t}) Tj ET\n" for i, t in enumerate(lines))
-    stream = DecodedStreamObject()
-    stream.set_data(ops.encode())
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    if password:
-        writer.encrypt(password)
-    with open(path, "wb") as f:
-        writer.write(f)
-
-
 def _docx(path):
     import docx
 
@@ -42,7 +17,8 @@ def _docx(path):
     document.save(str(path))
 
 
-def test_a_mixed_folder(tmp_path):
+def test_a_mixed_folder(tmp_path, script):
+    pdf = script("example_domain")._pdf  # the sample domain's own PDF writer
     (tmp_path / "manuals").mkdir()
     (tmp_path / "manuals" / "pump a.md").write_bytes(
         b"# Pump A\r\nRevised: 2024-03-01\r\n\r\n## Limits\r\n\r\nMax 12 l/min.\r\n"
@@ -51,9 +27,9 @@ def test_a_mixed_folder(tmp_path):
     (tmp_path / "page.html").write_text(
         "<html><style>p{}</style><h1>Valve C</h1><h2>Torque</h2><p>Tighten to 41 Nm.</p></html>"
     )
-    _pdf(tmp_path / "sheet.pdf", ["Filter D", "Change the filter every 6 months."])
+    (tmp_path / "sheet.pdf").write_bytes(pdf(["Filter D", "Change the filter every 6 months."]))
     _docx(tmp_path / "pump_b.docx")
-    _pdf(tmp_path / "locked.pdf", ["secret"], password="x")
+    (tmp_path / "locked.pdf").write_bytes(pdf(["secret"], password="x"))
     (tmp_path / "empty.txt").write_text("  \n")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     folder = ingest.read_folder(tmp_path)
