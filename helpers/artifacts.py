@@ -18,7 +18,8 @@ SEED = 0  # every notebook's seed
 CHUNK_TOKENS, CHUNK_OVERLAP = 128, 32  # MiniLM reads 256 word pieces; 128 keeps one idea per chunk
 TOP_K = 50  # candidates per retriever before fusion
 SFT_BATCH, SFT_LR, LORA_RANK = 4, 1e-3, 16  # notebook 04's LoRA recipe, reused by 06's rebuilds
-DAPT_BLOCK, DAPT_BATCH, DAPT_LR = 256, 4, 1e-3  # notebook 05's recipe
+# notebook 05: learning rates in the usual ranges, LoRA 1e-4..1e-3, full fine-tuning <= 5e-5
+DAPT_BLOCK, DAPT_BATCH, DAPT_LR, DAPT_LR_FULL = 256, 4, 1e-3, 5e-5
 READER_STEPS = {"ci": 30, "cpu": 120, "gpu": 400}  # 04's reader LoRA, per profile
 DAPT_STEPS = {"ci": 12, "cpu": 40, "gpu": 300}  # 05's DAPT runs, per profile
 SMOKE_STEPS = 1  # every training under COURSE_SMOKE=1: the code path, not the quality
@@ -159,10 +160,10 @@ def dapt_data(
 def dapt_trainer(
     base: Any, tokenizer: Any, blocks: list[list[int]], steps: int, rank: int | None
 ) -> Any:
-    """Notebook 05's DAPT trainer, LoRA unless rank=None (05_dapt)."""
+    """05's DAPT trainer: LoRA at DAPT_LR, or full at DAPT_LR_FULL if rank=None (05_dapt)."""
     from helpers import dapt
 
     return dapt.build_trainer(
         base, tokenizer, blocks, str(results.run_dir() / "dapt-run"), steps=steps,
-        batch_size=DAPT_BATCH, lr=DAPT_LR, lora_rank=rank, seed=SEED,
+        batch_size=DAPT_BATCH, lr=DAPT_LR if rank else DAPT_LR_FULL, lora_rank=rank, seed=SEED,
     )  # fmt: skip

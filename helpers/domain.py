@@ -134,8 +134,14 @@ def load_tickets(split: str, root: Path = DOMAIN_DIR) -> list[dict[str, Any]]:
 
 
 def load_text(name: str, root: Path = DOMAIN_DIR) -> str:
-    """An unlabelled text: dapt_train|dapt_heldout|general_train|general_heldout (05_dapt)."""
-    allowed = ("dapt_train", "dapt_heldout", "general_train", "general_heldout")
+    """An unlabelled text: dapt_train, dapt_heldout[_unseen], general_train|heldout (05_dapt)."""
+    allowed = (
+        "dapt_train",
+        "dapt_heldout",
+        "dapt_heldout_unseen",
+        "general_train",
+        "general_heldout",
+    )
     _check_split(name, allowed)
     text = (Path(root) / f"{name}.txt").read_text(encoding="utf-8")
     if not text.strip():

@@ -248,8 +248,12 @@ def generate(
     batch_size: int = 64,
     system: str | None = DEFAULT_SYSTEM,
     merge_lora: bool = True,
+    schema: dict | None = None,
 ) -> list[str]:
-    """Greedy answers to user prompts, batched by length with left padding (00_start_here)."""
+    """Greedy answers to user prompts, batched by length with left padding (00_start_here).
+
+    With a JSON `schema`, decoding is constrained to it (helpers.constrained, 04_qlora_sft).
+    """
     if max_new_tokens < 1 or batch_size < 1:
         raise ValueError("max_new_tokens and batch_size must be >= 1")
     if runtime.smoke():  # a smoke run checks code paths; eight tokens exercise every one of them
@@ -273,12 +277,18 @@ def generate(
     for start in range(0, len(order), batch_size):
         ids = order[start : start + batch_size]
         batch = tok([texts[i] for i in ids], return_tensors="pt", padding=True).to(model.device)
+        constraint = {}
+        if schema is not None:  # a fresh parser per batch: its state follows these sequences
+            from helpers.constrained import json_schema_constraint
+
+            constraint["prefix_allowed_tokens_fn"] = json_schema_constraint(tok, schema)
         out = model.generate(
             **batch,
             max_new_tokens=max_new_tokens,
             do_sample=False,
             use_cache=True,  # a Trainer leaves config.use_cache=False: 13x slower decoding here
             pad_token_id=tok.pad_token_id,
+            **constraint,
         )
         new = out[:, batch["input_ids"].shape[1] :]
         for i, answer in zip(ids, tok.batch_decode(new, skip_special_tokens=True), strict=True):

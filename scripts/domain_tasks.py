@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from domain_docs import _doc
 from domain_facts import CATEGORIES, SEVERITIES, current_values
 
 NOT_IN_DOCS = "not in the documentation"
@@ -317,73 +318,253 @@ def render_qa(facts: dict, docs: list[dict], rng: random.Random) -> list[dict]:
     return out
 
 
-OTHER_SCENARIOS = [  # (category, severity, onsite, summary, customer phrasings)
+# What the customer describes decides the category; the code on the display is often a consequence
+# in another circuit (low water flow trips a high-pressure code). (category, base severity, summary,
+# customer phrasings, codes this fault can show). Written into docs/TRIAGE-01.md as the rules.
+SCENARIOS = [
     (
-        "noise_vibration",
-        "low",
-        False,
-        "slight hum from the unit",
-        ["there is a slight hum from the unit at night", "a low humming noise since last week"],
-    ),
-    (
-        "noise_vibration",
+        "refrigerant_circuit",
         "medium",
-        True,
-        "loud rattling and vibration from the unit",
+        "ice on the outdoor coil, little heat",
         [
-            "the whole unit rattles and shakes when the compressor starts",
-            "loud banging and vibration, you can hear it through the wall",
+            "the outdoor unit is covered in ice and the house is barely warm",
+            "thick frost on the fan coil outside, almost no heat inside",
+            "ice building up on the outside unit even though it is not that cold",
         ],
+        ["E104", "E105", "E102", "E305", "E407"],
     ),
     (
-        "maintenance_request",
-        "low",
-        True,
-        "annual service requested",
-        ["we would like to book the annual service", "our yearly maintenance visit is due"],
+        "refrigerant_circuit",
+        "high",
+        "suspected refrigerant leak",
+        [
+            "there is a hissing noise from the pipes and an oily patch under the unit",
+            "oily stain on the copper pipe joint and the unit keeps losing heat output",
+            "the installer says the gas pressure is low and there is oil on a joint",
+        ],
+        ["E109", "E111", "E102", "E110"],
     ),
     (
-        "warranty_billing",
-        "low",
-        False,
-        "question about an invoice or warranty",
-        ["I was charged twice for the last visit", "is the repair covered by the warranty?"],
-    ),
-    (
-        "installation",
+        "refrigerant_circuit",
         "medium",
-        True,
-        "new installation needs commissioning",
+        "compressor running hot, weak output",
         [
-            "the new unit is installed and needs commissioning",
-            "installer finished yesterday, who does the start-up?",
+            "the compressor gets very hot and the output is weak",
+            "pipe from the compressor is too hot to touch and heating is poor",
         ],
+        ["E103", "E106", "E204", "E115"],
     ),
     (
-        "controls_software",
-        "low",
-        False,
-        "how-to question about controller settings",
+        "electrical",
+        "high",
+        "breaker trips on compressor start",
         [
-            "how do I change the heating curve on the display",
-            "can't find the setting for quiet mode",
+            "the breaker trips every time the compressor starts",
+            "the circuit breaker in the board goes off as soon as the unit starts up",
+            "RCD trips when the unit starts",
         ],
+        ["E203", "E207", "E201", "E208"],
+    ),
+    (
+        "electrical",
+        "medium",
+        "supply dips at start-up",
+        [
+            "the lights flicker when the unit starts and the display goes dark for a moment",
+            "display reboots whenever the compressor kicks in, lights dim",
+        ],
+        ["E205", "E213", "E403", "E410"],
+    ),
+    (
+        "electrical",
+        "medium",
+        "fuse blown after a storm",
+        [
+            "after the thunderstorm the unit is dead and a fuse has blown",
+            "power surge last night, now nothing on the unit",
+        ],
+        ["E212", "E209", "E410", "E401"],
     ),
     (
         "water_hydraulics",
         "medium",
-        False,
         "water pressure keeps dropping",
         [
             "the pressure gauge keeps falling and I have to top up every week",
             "water pressure drops from 1.5 to 0.8 bar over a few days",
         ],
+        ["E303", "E302", "E307"],
+    ),
+    (
+        "water_hydraulics",
+        "medium",
+        "poor flow, radiators lukewarm",
+        [
+            "radiators are lukewarm although the unit runs, the pump sounds loud",
+            "the unit is on but rooms stay cold, pipes to the radiators barely warm",
+        ],
+        ["E301", "E311", "E312", "E101", "E110", "E307"],
+    ),
+    (
+        "water_hydraulics",
+        "medium",
+        "water leaking from the indoor unit",
+        [
+            "water is dripping under the indoor unit",
+            "there is a puddle under the cylinder cupboard",
+        ],
+        ["E304", "E315", "E308"],
+    ),
+    (
+        "controls_software",
+        "low",
+        "schedule or settings ignored",
+        [
+            "since the update the unit ignores the schedule",
+            "the timer settings keep resetting to factory values",
+        ],
+        ["E409", "E404", "E405"],
+    ),
+    (
+        "controls_software",
+        "medium",
+        "unit offline on the BMS",
+        [
+            "our building management system shows the unit offline",
+            "the BMS lost contact with the heat pump, it still runs locally",
+        ],
+        ["E402", "E214", "E412"],
+    ),
+    (
+        "controls_software",
+        "low",
+        "how-to question about controller settings",
+        [
+            "how do I change the heating curve on the display",
+            "can't find the setting for quiet mode",
+        ],
+        ["E411"],
+    ),
+    (
+        "controls_software",
+        "medium",
+        "controller display frozen",
+        [
+            "the display is frozen and the buttons do nothing",
+            "the screen shows the logo and never finishes starting",
+        ],
+        ["E401", "E403", "E410", "E205"],
+    ),
+    (
+        "noise_vibration",
+        "low",
+        "slight hum from the unit",
+        ["there is a slight hum from the unit at night", "a low humming noise since last week"],
+        ["E210"],
+    ),
+    (
+        "noise_vibration",
+        "medium",
+        "loud rattling and vibration",
+        [
+            "the whole unit rattles and shakes when the compressor starts",
+            "loud banging and vibration, you can hear it through the wall",
+        ],
+        ["E106", "E210", "E108"],
+    ),
+    (
+        "installation",
+        "medium",
+        "new installation needs commissioning",
+        [
+            "the new unit is installed and needs commissioning",
+            "installer finished yesterday, who does the start-up?",
+        ],
+        ["E202", "E404", "E303"],
+    ),
+    (
+        "installation",
+        "medium",
+        "fault since first start after install",
+        [
+            "it has never worked properly since it was installed last month",
+            "brand new unit, it has shown a fault from the very first start",
+        ],
+        ["E202", "E201", "E302", "E413"],
+    ),
+    (
+        "maintenance_request",
+        "low",
+        "annual service requested",
+        ["we would like to book the annual service", "our yearly maintenance visit is due"],
+        ["E405"],
+    ),
+    (
+        "warranty_billing",
+        "low",
+        "question about an invoice or warranty",
+        ["I was charged twice for the last visit", "is the repair covered by the warranty?"],
+        ["E203", "E109"],
     ),
 ]
+CRITICAL_SITES = ["hospital", "care home", "data hall"]
+OTHER_SITES = ["house", "office", "school", "hotel", "block of flats", "library", "shop"]
+REPEATS = [
+    "This is the third time this month.",
+    "It keeps coming back after every reset.",
+    "Same fault again as last week.",
+]
+SAFETY_SIGNS = [
+    "There is a burning smell from the panel.",
+    "We saw sparks near the isolator.",
+    "Smoke came out of the unit.",
+    "Water is dripping onto the electrics.",
+]
+RULES = [
+    "Start from the base severity of the fault the customer describes (table above).",
+    "Critical-care sites (hospital, care home, data hall): one level higher.",
+    "A repeated fault (the ticket says it came back, again, or the third time): one level higher.",
+    "Any sign of danger (burning smell, sparks, smoke, water on the electrics): critical.",
+    "A code whose severity a service bulletin raised to critical: critical.",
+    "Never above critical. On-site visit: every high or critical ticket, every refrigerant-circuit "
+    "and every installation ticket.",
+]
+
+
+def triage_guide(facts: dict) -> dict:
+    """docs/TRIAGE-01.md: the service desk's rules that the triage labels follow."""
+    rows = "\n".join(
+        f"| {summary} | {cat} | {sev} | {', '.join(codes)} |"
+        for cat, sev, summary, _, codes in SCENARIOS
+    )
+    table = "| the customer describes | category | base severity | codes it often shows |\n"
+    table += "|---|---|---|---|\n" + rows
+    return _doc(
+        "TRIAGE-01",
+        "Service desk triage rules",
+        "procedure",
+        [
+            (
+                "Category",
+                "The category is the fault the customer describes, not the code on the display. "
+                "A code is often a consequence in another circuit: low water flow trips a "
+                "refrigerant high-pressure code, a supply dip resets the controller.\n\n" + table,
+            ),
+            ("Severity", "\n".join(f"{i + 1}. {r}" for i, r in enumerate(RULES))),
+        ],
+    )
 
 
 def _onsite(category: str, severity: str) -> bool:
     return severity in ("high", "critical") or category in ("refrigerant_circuit", "installation")
+
+
+def _severity(base: str, site: str, repeat: bool, danger: bool, code: str | None, now: dict) -> str:
+    level = SEVERITIES.index(base) + (site in CRITICAL_SITES) + repeat
+    bulletin = now.get(("severity", code), (None, None))[0] if code else None
+    if danger or bulletin == "critical":
+        return "critical"
+    return SEVERITIES[min(level, 3)]
 
 
 def _mention(rng, model):
@@ -420,10 +601,10 @@ def _typos(rng, text):
 
 def _voice(rng, voice, unit, problem, extra):
     if voice == "terse":
-        return f"{unit} - {problem}. pls advise"
+        return f"{unit} - {problem}. {extra} pls advise"
     if voice == "angry":
         return (
-            f"This is the THIRD time I'm writing!!! My {unit}: {problem}. {extra} "
+            f"This is unacceptable!!! My {unit}: {problem}. {extra} "
             "Nobody answers the phone. Fix it NOW."
         )
     if voice == "formal":
@@ -442,7 +623,6 @@ EXTRAS = [
     "It started this morning.",
     "The building is getting cold.",
     "It happened after a power cut.",
-    "We reset it once already.",
     "Tenants are complaining.",
     "No idea what changed.",
     "",
@@ -477,29 +657,35 @@ def render_tickets(facts: dict, rng: random.Random, n: int = 2600) -> tuple[list
         p = rng.choice(facts["products"])
         model = p["model"] if rng.random() > 0.1 else None
         unit = _mention(rng, p["model"]) if model else rng.choice(["heat pump", "chiller", "unit"])
-        if rng.random() < 0.6:
-            c = rng.choice([c for c in facts["error_codes"] if p["family"] in c["families"]])
-            sev = now.get(("severity", c["code"]), (c["severity"], None))[0]
-            cat, code = c["category"], c["code"]
-            problem = rng.choice(
+        cat, base, summary_text, phrasings, codes = rng.choice(SCENARIOS)
+        problem = rng.choice(phrasings)
+        code = rng.choice(codes) if rng.random() < 0.55 else None
+        if code:
+            problem += rng.choice(
                 [
-                    f"display shows {_code_mention(rng, code)}",
-                    f"it stopped with {_code_mention(rng, code)} on the screen",
-                    f"{_code_mention(rng, code)} keeps coming back",
+                    f", display shows {_code_mention(rng, code)}",
+                    f" and it stopped with {_code_mention(rng, code)} on the screen",
+                    f" ({_code_mention(rng, code)})",
                 ]
             )
-            summary = f"{model or 'Unit'} shows {code} ({c['title']})"
-            onsite = _onsite(cat, sev)
-        else:
-            cat, sev, onsite, summary_text, phrasings = rng.choice(OTHER_SCENARIOS)
-            code, problem = None, rng.choice(phrasings)
-            summary = f"{model or 'Unit'}: {summary_text}"
+        site = rng.choice(CRITICAL_SITES if rng.random() < 0.2 else OTHER_SITES)
+        repeat, danger = rng.random() < 0.2, rng.random() < 0.08
+        extra = " ".join(
+            [f"It is at our {site}."]
+            + ([rng.choice(REPEATS)] if repeat else [])
+            + ([rng.choice(SAFETY_SIGNS)] if danger else [])
+            + [rng.choice(EXTRAS)]
+        )
+        sev = _severity(base, site, repeat, danger, code, now)
+        notes = [f"shows {code}"] * bool(code) + ["repeat fault"] * repeat + ["danger"] * danger
+        notes += [site] * (site in CRITICAL_SITES)
+        summary = f"{model or 'Unit'}: {summary_text}" + (f" ({', '.join(notes)})" if notes else "")
         target = {
             "product": model,
             "error_code": code,
             "category": cat,
             "severity": sev,
-            "onsite_required": onsite,
+            "onsite_required": _onsite(cat, sev),
             "summary": summary[:120],
         }
         split = "test" if i % 10 == 0 else "validation" if i % 10 == 1 else "train"
@@ -508,7 +694,7 @@ def render_tickets(facts: dict, rng: random.Random, n: int = 2600) -> tuple[list
                 "id": f"t{i:05d}",
                 "split": split,
                 "voice": voice,
-                "ticket": _voice(rng, voice, unit, problem, rng.choice(EXTRAS)).strip(),
+                "ticket": _voice(rng, voice, unit, problem, extra).strip(),
                 "triage": target,
             }
         )

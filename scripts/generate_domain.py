@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -17,9 +18,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain_docs import render_documents  # noqa: E402
-from domain_facts import build_facts  # noqa: E402
-from domain_tasks import render_qa, render_tickets  # noqa: E402
-from domain_text import render_corpus, render_general  # noqa: E402
+from domain_facts import SEVERITIES, build_facts  # noqa: E402
+from domain_tasks import NOT_IN_DOCS, render_qa, render_tickets, triage_guide  # noqa: E402
+from domain_text import FAMILIES, heldout_families, render_corpus, render_general  # noqa: E402
 
 from helpers import domain  # noqa: E402
 
@@ -29,6 +30,15 @@ DEFAULT_OUT = ROOT / "data" / "veldmark"
 
 def _jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in rows))
+
+
+def test_answers(qa: list[dict]) -> list[str]:
+    """Every test-set answer and alias that names a fact: what the unlabelled text must not say.
+
+    Severity labels and bare numbers (aliases such as "4" of "4 Nm") name no fact on their own.
+    """
+    said = {a for q in qa if q["split"] == "test" for a in [q["answer"], *q["aliases"]]}
+    return sorted(a for a in said - {*SEVERITIES, NOT_IN_DOCS} if not re.fullmatch(r"[\d.]+", a))
 
 
 def generate(out: Path) -> dict[str, str]:
@@ -44,15 +54,19 @@ def generate(out: Path) -> dict[str, str]:
     for doc in docs:
         (doc_dir / f"{doc['doc_id']}.md").write_text(doc["markdown"])
     qa = render_qa(facts, docs, random.Random(13))
+    guide = triage_guide(facts)  # after the QA, which asks nothing about it
+    (doc_dir / f"{guide['doc_id']}.md").write_text(guide["markdown"])
+    docs.append(guide)
     for split in ("dev", "test"):
         _jsonl(out / f"qa_{split}.jsonl", [q for q in qa if q["split"] == split])
     tickets, schema = render_tickets(facts, random.Random(17))
     (out / "triage_schema.json").write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
     for split in ("train", "validation", "test"):
         _jsonl(out / f"sft_{split}.jsonl", [t for t in tickets if t["split"] == split])
-    corpus = render_corpus(facts, random.Random(19))
+    corpus = render_corpus(facts, random.Random(19), test_answers(qa))
     (out / "dapt_train.txt").write_text(corpus["train"])
     (out / "dapt_heldout.txt").write_text(corpus["heldout"])
+    (out / "dapt_heldout_unseen.txt").write_text(corpus["heldout_unseen"])
     general = render_general(random.Random(23))
     (out / "general_train.txt").write_text(general["train"])
     (out / "general_heldout.txt").write_text(general["heldout"])
@@ -85,8 +99,10 @@ def _readme(out: Path, sums: dict[str, str], n_docs: int, qa: list, tickets: lis
         s: sum(1 for t in tickets if t["split"] == s) for s in ("train", "validation", "test")
     }
     return README.format(
-        n_docs=n_docs, words=words, rows=rows, **count, **{f"t_{k}": v for k, v in tcount.items()}
-    )
+        n_docs=n_docs, words=words, rows=rows, **count, **{f"t_{k}": v for k, v in tcount.items()},
+        n_families=len(FAMILIES), n_unseen=len(heldout_families()),
+        no_code=sum(t["triage"]["error_code"] is None for t in tickets) / len(tickets),
+    )  # fmt: skip
 
 
 README = """# Veldmark Thermal: the course's sample domain
@@ -116,7 +132,8 @@ One deterministic generator (fixed seeds, no network, no model) writes every fil
    Manuals print the values at print time; **bulletins supersede** four torques, two intervals,
    three part numbers and one severity, so only the newest bulletin answers those questions.
 3. `scripts/domain_tasks.py` renders the QA eval set and the triage tickets.
-4. `scripts/domain_text.py` renders the technicians' shift logs (DAPT) and plain English prose.
+4. `scripts/domain_text.py` renders the technicians' notes (DAPT) and plain English prose.
+5. `docs/TRIAGE-01.md` (from `scripts/domain_tasks.py`) states the rules the triage labels follow.
 
 **Planted prompt injection.** `docs/FAQ-99.md` ("Remote support and unit replacement") contains an
 instruction aimed at AI assistants (claim a free replacement, email a password). It is there on
@@ -129,15 +146,16 @@ purpose for the RAG security lesson in notebook 03. Never remove it silently.
 | `qa_dev.jsonl`, `qa_test.jsonl` | {dev} / {test} questions: `question`, short gold `answer` (+ `aliases`), `type` (single_fact, superseded, two_document, unanswerable), `gold_doc_ids`, `gold_section_ids`; split by fact, so no fact is in both | |
 | `sft_train/validation/test.jsonl` | {t_train} / {t_validation} / {t_test} support tickets in five voices (terse, rambling, angry, typos, formal) with the target `triage` JSON | |
 | `triage_schema.json` | JSON Schema (draft 2020-12) every target validates against | |
-| `dapt_train.txt`, `dapt_heldout.txt` | shift logs, handovers, incident reports in shorthand (≈2.5 tokens/word with the course tokenizer) | |
+| `dapt_train.txt`, `dapt_heldout.txt`, `dapt_heldout_unseen.txt` | technicians' notes in shorthand from {n_families} families (shift logs, handovers, PM records, BMS exports, e-mails, ...), built from fragments with varied order, spellings, units and typos; {n_unseen} whole families appear only in `dapt_heldout_unseen.txt`; no test-set answer appears in any unlabelled text (tested) | |
 | `general_train.txt`, `general_heldout.txt` | plain everyday English, written by the generator for this project (replay and forgetting); the two splits use disjoint sentence templates and word lists | |
 
 Triage fields: `product` (one of the 12 models, or null when the ticket names none), `error_code`
-(`E[1-4]NN` or null), `category` (8 labels: refrigerant_circuit, electrical, water_hydraulics,
-controls_software, noise_vibration, installation, maintenance_request, warranty_billing),
-`severity` (low, medium, high, critical; codes use the bulletin-updated severity),
-`onsite_required` (true for high/critical codes and refrigerant-circuit codes, and per scenario
-otherwise), `summary` (one line, ≤ 120 characters).
+(`E[1-4]NN` or null; {no_code:.0%} of tickets show none), `category` (8 labels: the fault the
+customer *describes*; a displayed code often belongs to another circuit), `severity` (low, medium,
+high, critical, by the rules in `docs/TRIAGE-01.md`: the fault's base severity, one level up at
+hospitals, care homes and data halls and for repeated faults, critical for signs of danger and for
+codes a bulletin made critical), `onsite_required` (high/critical, refrigerant-circuit and
+installation tickets), `summary` (the house style: product, the fault, its notes; ≤ 120 characters).
 
 ## Checksums (sha256)
 

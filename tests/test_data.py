@@ -122,3 +122,75 @@ def test_data_folder_under_25_mb():
 def test_readme_word_count_is_the_one_notebook_02_prints():
     words = sum(len(s["text"].split()) for d in domain.load_documents() for s in d["sections"])
     assert f"({words:,} words)" in (domain.DOMAIN_DIR / "README.md").read_text()
+
+
+def _entries(name: str) -> list[str]:
+    return [e for e in domain.load_text(name).split("\n\n") if e.strip()]
+
+
+def test_whole_families_are_held_out():
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    import domain_text
+
+    unseen = set(domain_text.heldout_families())
+    assert len(domain_text.FAMILIES) >= 40 and len(unseen) >= 0.25 * len(domain_text.FAMILIES)
+    found = {
+        name: collections.Counter(domain_text.family_of(e) for e in _entries(name))
+        for name in ("dapt_train", "dapt_heldout", "dapt_heldout_unseen")
+    }
+    for name in ("dapt_train", "dapt_heldout"):  # seen families only, all of them
+        assert not unseen & set(found[name]), f"{name} holds a held-out family"
+        assert len(set(found[name]) - {None}) == len(domain_text.FAMILIES) - len(unseen)
+    assert set(found["dapt_heldout_unseen"]) - {None} == unseen
+    for counts in found.values():  # a typo in a header may hide its family, rarely
+        assert counts[None] <= 0.02 * sum(counts.values())
+
+
+def _fact_answers() -> list[str]:
+    # Test answers that name a fact: not the severity labels, the abstention or a bare number.
+    skip = {"low", "medium", "high", "critical", "not in the documentation"}
+    said = {a for q in domain.load_qa("test") for a in [q["answer"], *q["aliases"]]}
+    return sorted(a for a in said - skip if not a.replace(".", "").isdigit())
+
+
+def test_no_test_answer_leaks_into_unlabelled_text():
+    answers = _fact_answers()
+    assert len(answers) >= 100
+    docs = " ".join(p.read_text() for p in (domain.DOMAIN_DIR / "docs").glob("*.md")).lower()
+    assert sum(a.lower() in docs for a in answers) >= 0.9 * len(answers)  # the check can fire
+    names = (
+        "dapt_train",
+        "dapt_heldout",
+        "dapt_heldout_unseen",
+        "general_train",
+        "general_heldout",
+    )
+    for name in names:
+        text = domain.load_text(name).lower()
+        for answer in answers:
+            at = text.find(answer.lower())
+            while at >= 0:  # a whole phrase: not "14 Nm" for "4 Nm", nor "E1150" for "E115"
+                before = text[at - 1] if at else " "
+                after = text[at + len(answer)] if at + len(answer) < len(text) else " "
+                assert before.isalnum() or before == "." or after.isalnum() or after == "_", (
+                    f"test answer {answer!r} appears in {name}.txt"
+                )
+                at = text.find(answer.lower(), at + 1)
+
+
+def test_triage_needs_reading_the_ticket():
+    facts = domain.load_facts()
+    code_category = {c["code"]: c["category"] for c in facts["error_codes"]}
+    train, test = domain.load_tickets("train"), domain.load_tickets("test")
+    common = collections.Counter(t["triage"]["category"] for t in train).most_common(1)[0][0]
+    no_code = sum(t["triage"]["error_code"] is None for t in train + test) / len(train + test)
+    assert no_code >= 0.30
+    # the code-only rule: the code's documented category, else the most common label
+    rule = [code_category.get(t["triage"]["error_code"], common) for t in test]
+    accuracy = sum(r == t["triage"]["category"] for r, t in zip(rule, test, strict=True)) / len(
+        test
+    )
+    assert accuracy <= 0.60
+    guide = (domain.DOMAIN_DIR / "docs" / "TRIAGE-01.md").read_text()
+    for words in ("hospital", "data hall", "burning smell", "service bulletin", "third time"):
+        assert words in guide, f"the triage rules never say {words!r}"

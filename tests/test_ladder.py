@@ -1,0 +1,85 @@
+"""The rungs below SFT: the hand rule, the embedding classifier and schema-constrained decoding."""
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+
+from helpers import domain, evaluation, ladder, models
+
+PRODUCTS = ["VX-212", "GX-308", "CR-50"]
+
+
+def test_extract_reads_the_spellings_tickets_use():
+    assert ladder.extract("our vx 212 shows e-101", PRODUCTS) == ("VX-212", "E101")
+    assert ladder.extract("Veldmark GX308, error E4071", PRODUCTS) == ("GX-308", None)
+    assert ladder.extract("the TQ-999 stopped", PRODUCTS) == (None, None)  # not a product we make
+
+
+@pytest.mark.parametrize(
+    ("ticket", "category", "severity"),
+    [
+        ("VX-212 - the breaker trips every time the compressor starts.", "electrical", "high"),
+        ("the breaker trips. It is at our hospital. Same fault again.", "electrical", "critical"),
+        (
+            "there is a slight hum from the unit at night. It is at our office.",
+            "noise_vibration",
+            "low",
+        ),
+        ("a slight hum. There is a burning smell from the panel.", "noise_vibration", "critical"),
+        ("Dear service team, is the repair covered by the warranty?", "warranty_billing", "low"),
+        ("the pressure gauge keeps falling (E307)", "water_hydraulics", "critical"),  # bulletin
+    ],
+)
+def test_hand_rule_follows_the_documented_rules(ticket, category, severity):
+    out = ladder.hand_rule(ticket, PRODUCTS, {"E307": "critical"})
+    assert (out["category"], out["severity"]) == (category, severity)
+    assert out["onsite_required"] == (severity in ("high", "critical"))
+    jsonschema.validate(out, domain.load_schema())  # valid by construction
+
+
+def test_hand_rule_is_not_fooled_by_words_inside_words():
+    out = ladder.hand_rule("Dear service team, the timer settings keep resetting", PRODUCTS, {})
+    assert out["category"] == "controls_software"  # "ice" in "service" is not ice on the coil
+
+
+def test_embedding_classifier_learns_separable_labels():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(2, 8))
+    x = np.vstack([centres[i] + 0.1 * rng.normal(size=(20, 8)) for i in (0, 1)])
+    targets = [
+        {"category": c, "severity": s, "onsite_required": o}
+        for c, s, o in [("electrical", "high", True)] * 20 + [("installation", "low", False)] * 20
+    ]
+    classifiers = ladder.fit_classifiers(x, targets)
+    out = ladder.classify(["VX-212 E101"] * 40, x, classifiers, PRODUCTS)
+    assert [o["category"] for o in out] == [t["category"] for t in targets]
+    assert out[0]["product"] == "VX-212" and out[0]["error_code"] == "E101"
+    assert isinstance(out[0]["onsite_required"], bool)  # JSON's true, not numpy's
+    json.dumps(out)
+    assert ladder.trainable_parameters(classifiers) == 3 * (8 + 1)  # binary: one row each
+
+
+def test_constrained_decoding_gives_schema_valid_json(tiny_checkpoint):
+    from transformers import AutoModelForCausalLM
+
+    path, tokenizer = tiny_checkpoint
+    model = AutoModelForCausalLM.from_pretrained(path)  # random weights: free decoding is noise
+    lm = models.LoadedLM(model, tokenizer, "tiny", "tiny")
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["category", "urgent"],
+        "properties": {
+            "category": {"enum": ["electrical", "installation"]},
+            "urgent": {"type": "boolean"},
+        },
+    }
+    free = models.generate(lm, ["a ticket", "another ticket"], max_new_tokens=40, system=None)
+    forced = models.generate(
+        lm, ["a ticket", "another ticket"], max_new_tokens=80, system=None, schema=schema
+    )
+    assert not all(evaluation.parse_json(f) for f in free)
+    for reply in forced:
+        jsonschema.validate(json.loads(reply), schema)
