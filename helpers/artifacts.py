@@ -158,12 +158,18 @@ def dapt_data(
 
 
 def dapt_trainer(
-    base: Any, tokenizer: Any, blocks: list[list[int]], steps: int, rank: int | None
+    base: Any,
+    tokenizer: Any,
+    blocks: list[list[int]],
+    steps: int,
+    rank: int | None,
+    lr: float | None = None,
 ) -> Any:
-    """05's DAPT trainer: LoRA at DAPT_LR, or full at DAPT_LR_FULL if rank=None (05_dapt)."""
+    """05's DAPT trainer: LoRA (default DAPT_LR), or full (DAPT_LR_FULL) if rank=None (05_dapt)."""
     from helpers import dapt
 
+    lr = lr or (DAPT_LR if rank else DAPT_LR_FULL)
     return dapt.build_trainer(
         base, tokenizer, blocks, str(results.run_dir() / "dapt-run"), steps=steps,
-        batch_size=DAPT_BATCH, lr=DAPT_LR if rank else DAPT_LR_FULL, lora_rank=rank, seed=SEED,
+        batch_size=DAPT_BATCH, lr=lr, lora_rank=rank, seed=SEED,
     )  # fmt: skip

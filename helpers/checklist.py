@@ -17,8 +17,9 @@ def questions() -> list[str]:
     return [
         "1. **Do answers depend on facts in your documents, which change?** Use **RAG**: facts "
         "stay cited and checkable, and an update is a re-index, not a training run (notebook 03).",
-        "2. **Do you need a format, your labels or a house style?** Measure zero- and few-shot "
-        "prompting first; if they fall short, use **LoRA / QLoRA SFT** (notebook 04). SFT teaches "
+        "2. **Do you need a format, your labels or a house style?** Climb the ladder, cheapest "
+        "first: a hand rule, an embedding classifier, prompting, schema-constrained decoding; use "
+        "**LoRA / QLoRA SFT** for the parts they do not solve (notebook 04). SFT teaches "
         "behaviour, not facts.",
         "3. **Does the model still misread your jargon with the right passages in front of it?** "
         "Only then consider **DAPT**, with replay of general text, and check that its gain is not "
@@ -39,7 +40,9 @@ def rules() -> list[str]:
         f"- **SFT:** ~{decide.MIN_SFT_ROWS} labelled rows minimum, more than "
         f"{decide.GOOD_SFT_ROWS:,} preferred; {low}–{high} rows work but are brittle.",
         f"- **DAPT:** below ~{decide.DAPT_MIN_TOKENS / 1e6:.0f}M tokens of domain text, continued "
-        "pretraining mostly memorises; always mix in general text (replay) and measure forgetting.",
+        "pretraining mostly memorises; keep learning rates in the usual ranges (full "
+        "fine-tuning at most ~5e-5), hold out whole kinds of text, measure forgetting, replay "
+        "if it shows.",
         "- **Always:** a held-out test set that no choice was made on, n and a 95 % interval on "
         "every rate, paired differences for every comparison.",
     ]

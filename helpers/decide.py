@@ -240,11 +240,11 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
             )
         if tokens < DAPT_MIN_TOKENS:
             dapt.add(-2, f"~{tokens:,.0f} tokens is little text to continue pretraining on")
-        rise = _m(m, "forgetting_no_replay", ".0f")
-        if rise:
-            dapt.add(
-                0, f"its price ({said}): general ppl rose {rise} points (full FT), replay limits it"
-            )
+        rise = m.get("forgetting_no_replay")
+        if rise is not None and rise > 0:
+            dapt.add(0, f"its price ({said}): general ppl +{rise:.1f} (full FT); replay limits it")
+        elif rise is not None:  # at a usual learning rate a short run may not forget at all
+            dapt.add(0, f"its price ({said}): full FT did not raise general ppl; measure it anyway")
         if not has_gpu and s.gpu_hours == 0:
             dapt.add(-1, "no GPU: only short LoRA DAPT on a small model is practical")
     else:

@@ -20,6 +20,7 @@ from helpers.stats import Rate, bootstrap_interval, rate, rate_metrics
 ABSTAIN = "not in the documentation"  # the gold answer of every unanswerable question
 CITATION = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")  # "[2]", "[1, 3]"
 TRIAGE_FIELDS = ("product", "error_code", "category", "severity", "onsite_required", "summary")
+SUMMARY_F1 = 0.6  # a summary counts as close to the house style's when word F1 >= this
 
 
 @torch.no_grad()
@@ -70,6 +71,23 @@ def perplexity(
     """Perplexity over non-overlapping blocks of `text`, up to max_tokens (02_domain_data)."""
     losses = block_nll(model, tokenizer, text, block_size, max_tokens, batch_size, progress)
     return math.exp(float(losses.mean()))  # equal blocks: the mean of block means is the mean
+
+
+def bits_per_byte(
+    losses: np.ndarray,
+    tokenizer: Any,
+    text: str,
+    block_size: int = 256,
+    max_tokens: int | None = None,
+) -> float:
+    """Block losses (nats per token, block_nll) as bits per UTF-8 byte of the scored text (05_dapt).
+
+    Tokenizer-free: a text cut into more tokens has more, easier predictions per byte.
+    """
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"][:max_tokens]
+    n = (len(ids) // block_size) * block_size  # the tokens block_nll scored
+    n_bytes = len(tokenizer.decode(ids[:n]).encode("utf-8"))
+    return float(losses.mean()) * n / (math.log(2) * n_bytes)
 
 
 def normalize(text: str) -> str:
@@ -166,6 +184,13 @@ def parse_json(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+def word_f1(prediction: str, gold: str) -> float:
+    """F1 of the two texts' word sets, after normalize (04_qlora_sft)."""
+    pred, ref = (set(re.findall(r"[\w-]+", normalize(t))) for t in (prediction, gold))
+    common = len(pred & ref)
+    return 0.0 if not common else 2 * common / (len(pred) + len(ref))
+
+
 @dataclass(frozen=True)
 class TriageScores:
     """Per-ticket outcomes of a triage run, with rates and macro-F1 (04_qlora_sft)."""
@@ -218,6 +243,10 @@ def triage_scores(
         per_item[f"acc_{field}"] = [
             p is not None and p.get(field) == t[field] for p, t in zip(parsed, targets, strict=True)
         ]
+    per_item["summary_close"] = [  # the free text can't match exactly; most of its words should
+        p is not None and word_f1(str(p.get("summary", "")), t["summary"]) >= SUMMARY_F1
+        for p, t in zip(parsed, targets, strict=True)
+    ]
     f1, ci = {}, {}
     for field in ("category", "severity"):
         gold = np.array([t[field] for t in targets], dtype=object)

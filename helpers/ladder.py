@@ -116,3 +116,35 @@ def classify(
 def trainable_parameters(classifiers: dict[str, Any]) -> int:
     """Weights and biases of the fitted classifiers (04_qlora_sft)."""
     return sum(c.coef_.size + c.intercept_.size for c in classifiers.values())
+
+
+# The parts of the behaviour and the per-ticket outcome that scores each (evaluation.triage_scores)
+PARTS = {
+    "format": ("schema_valid",),
+    "labels": ("acc_category", "acc_severity"),
+    "summary": ("summary_close",),
+}
+
+
+def cheapest(per_item: dict[str, dict[str, list[bool]]], seed: int = 0) -> dict[str, dict]:
+    """Per part, the first rung (in cost order) not shown worse than the best one (04_qlora_sft).
+
+    `per_item` maps each rung, cheapest first, to its per-ticket outcomes. "Not shown worse": for
+    every outcome of the part, the paired 95 % interval of (rung - best) reaches 0.
+    """
+    from helpers import stats
+
+    out = {}
+    for part, keys in PARTS.items():
+
+        def score(rung: str, keys: tuple = keys) -> float:
+            return float(np.mean([np.mean(per_item[rung][k]) for k in keys]))
+
+        best = max(per_item, key=score)
+        for rung in per_item:
+            gaps = [stats.paired_difference(per_item[rung][k], per_item[best][k], seed=seed)
+                    for k in keys]  # fmt: skip
+            if all(g.high >= 0 for g in gaps):
+                out[part] = {"rung": rung, "best": best, "gaps": gaps}
+                break
+    return out

@@ -75,12 +75,17 @@ def workloads(
     n4 = math.ceil(qa / c4["reader_eval_every"])
     out["04"] = (
         6 * N * (triage * triage_tokens + c4["reader_steps"] * batch * READER_TOKENS),
-        decode(c4["eval_n"], 80) * (4 + curve_runs + seed_runs) + 3 * 80 + 3 * decode(n4, 32),
+        decode(c4["eval_n"], 80) * (4 + curve_runs + seed_runs)
+        + decode(c4["eval_n"], 100)
+        * 3  # constrained: base, LoRA, QLoRA (the parser's cost not counted)
+        + 3 * 80
+        + 3 * decode(n4, 32),
     )
     runs = 1 + len(c5["replay"])
     out["05"] = (
-        6 * N * runs * c5["steps"] * batch * 256 + 2 * N * (1 + runs) * 2 * c5["ppl_tokens"],
-        2 * decode(math.ceil(jargon / c5["downstream_every"]), 32),
+        # perplexity on seen- and unseen-family notes and the two halves of the English text
+        6 * N * runs * c5["steps"] * batch * 256 + 2 * N * (1 + runs) * 3 * c5["ppl_tokens"],
+        4 * decode(math.ceil(jargon / c5["downstream_every"]), 32),  # RAG and closed-book, x2
     )
     out["06"] = (0.0, 6 * decode(math.ceil(qa / c6["qa_every"]), 32))
     assert tickets >= c4["eval_n"], "04's gpu eval_n is larger than the test split"

@@ -162,3 +162,17 @@ def test_course_numbers_reads_a_run_then_falls_back_to_the_reference(tmp_path):
         "measured_in": "this ci run and the ci reference run",  # every reason says where
     }
     assert decide.course_numbers("ci", root=tmp_path / "empty") == {}
+
+
+def test_the_price_of_dapt_follows_the_sign_of_the_measured_rise():
+    need = decide.Situation(
+        needs=("language",), corpus_words=10_000_000, labelled_examples=0, facts_change="never",
+        gpu_gib=16, gpu_hours=10, language_mismatch_after_rag=True,
+    )  # fmt: skip
+
+    def reasons(rise: float) -> str:
+        ranked = decide.decide(need, {"forgetting_no_replay": rise})
+        return " ".join(next(r for r in ranked if r.method == "DAPT + RAG").reasons)
+
+    assert "+12.0" in reasons(12.0) and "replay limits it" in reasons(12.0)
+    assert "did not raise general ppl" in reasons(-0.4) and "+" not in reasons(-0.4).split("ppl")[1]

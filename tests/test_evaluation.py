@@ -1,4 +1,5 @@
 import json
+import math
 
 import numpy as np
 import pytest
@@ -198,3 +199,34 @@ def test_triage_scores():
     assert any("huge" in e for e in evaluation.schema_errors(broken_outputs[1], schema))
     with pytest.raises(ValueError, match="one output per target"):
         evaluation.triage_scores(["{}"], gold, schema)
+
+
+def test_word_f1_and_summary_close():
+    gold = "VX-212: breaker trips on compressor start (shows E203, hospital)"
+    assert evaluation.word_f1(gold, gold) == 1.0
+    assert evaluation.word_f1("VX-212 breaker trips on compressor start", gold) >= 0.6
+    assert evaluation.word_f1("the unit is broken", gold) == 0.0
+    target = {
+        "product": "VX-212", "error_code": "E203", "category": "electrical", "severity": "high",
+        "onsite_required": True, "summary": gold,
+    }  # fmt: skip
+    close = json.dumps({**target, "summary": "VX-212: breaker trips on compressor start"})
+    far = json.dumps({**target, "summary": "Customer wrote in about their heat pump."})
+    scores = evaluation.triage_scores([close, far], [target, target], {"type": "object"})
+    assert scores.per_item["summary_close"] == [True, False]
+
+
+def test_bits_per_byte_converts_nats_per_token():
+    class Chars:  # one token per character: bytes per token is 1 for ASCII
+        def __call__(self, text, add_special_tokens=False):
+            return {"input_ids": [ord(c) for c in text]}
+
+        def decode(self, ids):
+            return "".join(chr(i) for i in ids)
+
+    losses = np.full(3, math.log(2))  # one bit per token
+    assert evaluation.bits_per_byte(losses, Chars(), "abcdefgh" * 4, block_size=8) == pytest.approx(
+        1.0
+    )
+    # "é" is two UTF-8 bytes: the same loss per token is half a bit per byte
+    assert evaluation.bits_per_byte(losses, Chars(), "é" * 24, block_size=8) == pytest.approx(0.5)

@@ -83,3 +83,18 @@ def test_constrained_decoding_gives_schema_valid_json(tiny_checkpoint):
     assert not all(evaluation.parse_json(f) for f in free)
     for reply in forced:
         jsonschema.validate(json.loads(reply), schema)
+
+
+def test_cheapest_takes_the_first_rung_not_shown_worse():
+    ok, bad = [True] * 40, [True] * 20 + [False] * 20
+    near = [True] * 38 + [False] * 2  # 2 of 40 worse: the paired interval reaches 0
+    per_item = {
+        "rule": {"schema_valid": ok, "acc_category": bad, "acc_severity": ok, "summary_close": bad},
+        "sft": {"schema_valid": near, "acc_category": ok, "acc_severity": ok, "summary_close": ok},
+    }
+    picked = ladder.cheapest(per_item)
+    assert picked["format"]["rung"] == "rule"  # best, and cheapest
+    assert picked["labels"]["rung"] == "sft"  # the rule's category is shown worse
+    assert picked["summary"]["rung"] == "sft"
+    per_item["rule"]["acc_category"] = near
+    assert ladder.cheapest(per_item)["labels"]["rung"] == "rule"
