@@ -136,14 +136,16 @@ NOTES = [
 ]
 
 
+SHORTHAND = re.compile(r"(?<![\w'/])(" + "|".join(re.escape(k) for k in VARIANTS) + r")(?![\w'/])")
+
+
 def _pick(rng: random.Random, word: str) -> str:
     return rng.choice(VARIANTS.get(word, [word]))
 
 
 def _shorthand(rng: random.Random, text: str) -> str:
     """Swap every canonical shorthand word in `text` for one of its spellings."""
-    pattern = r"(?<![\w'/])(" + "|".join(re.escape(k) for k in VARIANTS) + r")(?![\w'/])"
-    return re.sub(pattern, lambda m: _pick(rng, m.group(1)), text)
+    return SHORTHAND.sub(lambda m: _pick(rng, m.group(1)), text)
 
 
 def _temp(rng: random.Random, value: int | float) -> str:
