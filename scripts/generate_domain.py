@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain_docs import render_documents  # noqa: E402
 from domain_facts import SEVERITIES, build_facts  # noqa: E402
+from domain_pairs import render_fact_pairs  # noqa: E402
 from domain_tasks import NOT_IN_DOCS, render_qa, render_tickets, triage_guide  # noqa: E402
 from domain_text import FAMILIES, heldout_families, render_corpus, render_general  # noqa: E402
 
@@ -59,6 +60,7 @@ def generate(out: Path) -> dict[str, str]:
     docs.append(guide)
     for split in ("dev", "test"):
         _jsonl(out / f"qa_{split}.jsonl", [q for q in qa if q["split"] == split])
+    _jsonl(out / "fact_pairs.jsonl", render_fact_pairs(facts))
     tickets, schema = render_tickets(facts, random.Random(17))
     (out / "triage_schema.json").write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
     for split in ("train", "validation", "test"):
@@ -131,7 +133,8 @@ One deterministic generator (fixed seeds, no network, no model) writes every fil
    codes of one family (E101…E115), one troubleshooting guide per model and code group.
    Manuals print the values at print time; **bulletins supersede** four torques, two intervals,
    three part numbers and one severity, so only the newest bulletin answers those questions.
-3. `scripts/domain_tasks.py` renders the QA eval set and the triage tickets.
+3. `scripts/domain_tasks.py` renders the QA eval set and the triage tickets;
+   `scripts/domain_pairs.py` turns each fact sentence of the documents into questions.
 4. `scripts/domain_text.py` renders the technicians' notes (DAPT) and plain English prose.
 5. `docs/TRIAGE-01.md` (from `scripts/domain_tasks.py`) states the rules the triage labels follow.
 
@@ -144,6 +147,7 @@ purpose for the RAG security lesson in notebook 03. Never remove it silently.
 | file | what | size |
 |---|---|---|
 | `qa_dev.jsonl`, `qa_test.jsonl` | {dev} / {test} questions: `question`, short gold `answer` (+ `aliases`), `type` (single_fact, superseded, two_document, unanswerable), `gold_doc_ids`, `gold_section_ids`; split by fact, so no fact is in both | |
+| `fact_pairs.jsonl` | one row per fact sentence in the documents (`fact_key`, `doc_id`, `answer`) with four `phrasings` of its question, none worded like a QA question; for knowledge SFT in notebook 06; a fact a bulletin changed appears with its old and its new value, as the documents state them | |
 | `sft_train/validation/test.jsonl` | {t_train} / {t_validation} / {t_test} support tickets in five voices (terse, rambling, angry, typos, formal) with the target `triage` JSON | |
 | `triage_schema.json` | JSON Schema (draft 2020-12) every target validates against | |
 | `dapt_train.txt`, `dapt_heldout.txt`, `dapt_heldout_unseen.txt` | technicians' notes in shorthand from {n_families} families (shift logs, handovers, PM records, BMS exports, e-mails, ...), built from fragments with varied order, spellings, units and typos; {n_unseen} whole families appear only in `dapt_heldout_unseen.txt`; no test-set answer appears in any unlabelled text (tested) | |

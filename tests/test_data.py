@@ -194,3 +194,26 @@ def test_triage_needs_reading_the_ticket():
     guide = (domain.DOMAIN_DIR / "docs" / "TRIAGE-01.md").read_text()
     for words in ("hospital", "data hall", "burning smell", "service bulletin", "third time"):
         assert words in guide, f"the triage rules never say {words!r}"
+
+
+def test_fact_pairs_cover_the_qa_facts_in_other_words():
+    from helpers import knowledge
+
+    pairs = knowledge.load_fact_pairs()
+    answers = collections.defaultdict(set)
+    for p in pairs:
+        assert len(p["phrasings"]) == 4 and len(set(p["phrasings"])) == 4, p
+        answers[p["fact_key"]].add(p["answer"])
+    qa = domain.load_qa("dev") + domain.load_qa("test")
+    asked = {q["question"].lower() for q in qa}
+    copied = [x for p in pairs for x in p["phrasings"] if x.lower() in asked]
+    assert not copied, f"fact pairs copy QA questions, so they are not held-out: {copied[:3]}"
+    for q in qa:
+        if q["type"] in ("single_fact", "superseded"):
+            assert q["answer"] in answers[q["fact_key"]], q  # every asked fact can be injected
+    facts = domain.load_facts()
+    changed = knowledge.old_value_keys(facts, {b["id"] for b in facts["bulletins"]})
+    assert len(changed) == len(facts["bulletins"])
+    # an old part that fits the same model as its replacement has no one-answer question
+    assert all(k.endswith(":pn") for k in changed - set(answers)), changed - set(answers)
+    assert len(changed & set(answers)) >= len(changed) - 1
