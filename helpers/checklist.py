@@ -16,7 +16,8 @@ def questions() -> list[str]:
     """The four questions of the decision, in the order to ask them (06_which_method)."""
     return [
         "1. **Do answers depend on facts in your documents, which change?** Use **RAG**: facts "
-        "stay cited and checkable, and an update is a re-index, not a training run (notebook 03).",
+        "stay cited and checkable, and an update is a re-index, not a training run (notebook 03; "
+        "notebook 06 measures fine-tuning the facts in instead).",
         "2. **Do you need a format, your labels or a house style?** Climb the ladder, cheapest "
         "first: a hand rule, an embedding classifier, prompting, schema-constrained decoding; use "
         "**LoRA / QLoRA SFT** for the parts they do not solve (notebook 04). SFT teaches "

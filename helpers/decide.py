@@ -160,6 +160,12 @@ def decide(situation: Situation, measured: Mapping[str, Any] | None = None) -> l
                 f"facts change {s.facts_change}: an update is a re-index"
                 + (f" ({upd} s {said} vs ~{retrain} min to retrain)" if upd and retrain else ""),
             )
+        tuned_in = _m(m, "knowledge_sft_accuracy", ".0%")
+        if tuned_in:
+            rag.add(
+                0,
+                f"facts fine-tuned into a LoRA: {tuned_in} of held-out paraphrases ({said})",
+            )
         if not has_gpu:
             rag.add(1, "runs on CPU: embedding + FAISS need no GPU")
     else:
@@ -265,7 +271,9 @@ def course_numbers(profile: str | None = None, root: Path | None = None) -> dict
         sources.append(where)
         return metrics
 
-    rag, sft_m, dapt = get("03_rag"), get("04_qlora_sft"), get("05_dapt")
+    rag, sft_m, dapt, which = (
+        get(nb) for nb in ("03_rag", "04_qlora_sft", "05_dapt", "06_which_method")
+    )
     keys = {
         "closed_book_accuracy": (rag, "closed_book_accuracy"),
         "rag_accuracy": (rag, "rag_accuracy"),
@@ -278,6 +286,7 @@ def course_numbers(profile: str | None = None, root: Path | None = None) -> dict
         "dapt_rag_accuracy": (dapt, "downstream_dapt_rag_accuracy"),
         "base_rag_accuracy": (dapt, "downstream_base_rag_accuracy"),
         "forgetting_no_replay": (dapt, "general_rise_no_replay"),
+        "knowledge_sft_accuracy": (which, "knowledge_four_injected"),
     }
     out = {k: src[name] for k, (src, name) in keys.items() if name in src}
     if "lora_seconds" in sft_m and sft_m.get("lora_steps"):

@@ -29,6 +29,8 @@ COLUMNS = {  # head-to-head column -> (header, format)
     "accuracy": ("QA acc.", ".0%"),
     "answerable_accuracy": ("answerable acc.", ".0%"),
     "answered_with_gold_citation": ("right + gold cite", ".0%"),
+    "injected_acc": ("injected-facts acc.", ".0%"),
+    "changed_acc": ("changed-facts acc.", ".0%"),
     "schema_valid": ("triage valid", ".0%"),
     "category_f1": ("category F1", ".2f"),
     "domain_ppl": ("domain ppl", ".1f"),
@@ -52,6 +54,9 @@ SIDE_BY_SIDE: tuple[tuple[str, str, str, str], ...] = (
     ("RAG − closed-book, answerable", _QA, "rag_minus_closed_book_answerable_points", "gain"),
     ("SFT reader + RAG − RAG, answerable", _QA, "sft_rag_minus_rag_answerable_points", "gain"),
     ("DAPT + RAG − RAG, answerable", _QA, "dapt_rag_minus_rag_answerable_points", "gain"),
+    ("facts fine-tuned in: held-out paraphrases", _QA, "knowledge_four_injected", "rate"),
+    ("facts fine-tuned in: control facts", _QA, "knowledge_four_control", "rate"),
+    ("RAG − facts fine-tuned in", _QA, "rag_minus_knowledge_four_injected_points", "gain"),
     ("reader LoRA steps", _SFT, "reader_steps", "count"),
     ("triage test tickets", _SFT, "triage_tickets", "count"),
     ("triage LoRA steps", _SFT, "lora_steps", "count"),
@@ -241,7 +246,7 @@ def figures(profile: str, root: Path = RESULTS_DIR, out: Path | None = None) -> 
         fig, ax = plt.subplots(figsize=(9, 3.8))
         width = 0.8 / len(keys)
         for j, key in enumerate(keys):
-            values = [table[m].get(key) or 0.0 for m in methods]
+            values = [table[m].get(key, math.nan) for m in methods]  # nan: no bar
             ax.bar([i + j * width for i in range(len(methods))], values, width, label=key)
         ax.set_xticks([i + width for i in range(len(methods))], methods, rotation=15)
         ax.set(title=f"Head to head ({profile} profile)", ylabel="share")

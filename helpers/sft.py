@@ -158,21 +158,27 @@ def build_trainer(
     **config: Any,
 ) -> Any:
     """An SFTTrainer, LoRA on all projections unless rank=None, hardware dtypes (04_qlora_sft)."""
-    from datasets import Dataset
+    import datasets
     from trl import SFTTrainer
 
     args = training_config(output_dir, steps, batch_size, lr, max_length, seed, **config)
     peft_config = None if rank is None else lora_config(rank)
-    with warnings.catch_warnings():  # peft asks transformers a deprecated attribute name
-        warnings.filterwarnings("ignore", message=".*checkpointing.*", category=FutureWarning)
-        trainer = SFTTrainer(
-            model=model,
-            args=args,
-            train_dataset=Dataset.from_list(rows),
-            processing_class=tokenizer,
-            peft_config=peft_config,
-            callbacks=callbacks,
-        )
+    bars = not datasets.are_progress_bars_disabled()
+    datasets.disable_progress_bars()  # trl's four tokenizing passes: bars that teach nothing
+    try:
+        with warnings.catch_warnings():  # peft asks transformers a deprecated attribute name
+            warnings.filterwarnings("ignore", message=".*checkpointing.*", category=FutureWarning)
+            trainer = SFTTrainer(
+                model=model,
+                args=args,
+                train_dataset=datasets.Dataset.from_list(rows),
+                processing_class=tokenizer,
+                peft_config=peft_config,
+                callbacks=callbacks,
+            )
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
     quiet_progress(trainer)
     keep_adapters_fp32(trainer.model)
     return trainer

@@ -146,3 +146,40 @@ def perplexity_ratio(
     means = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
     low, high = np.exp(np.percentile(means, [2.5, 97.5]))
     return PerplexityRatio(float(np.exp(x.mean())), float(low), float(high), len(x))
+
+
+@dataclass(frozen=True)
+class GroupDifference:
+    """Rate of group A minus rate of group B, different items, bootstrap CI (06_which_method)."""
+
+    diff: float
+    low: float
+    high: float
+    n_a: int
+    n_b: int
+
+    @property
+    def shown(self) -> bool:
+        """True when the interval excludes zero."""
+        return self.low > 0 or self.high < 0
+
+    def __str__(self) -> str:
+        verdict = "" if self.shown else "; not shown at this size"
+        return (
+            f"{100 * self.diff:+.1f} points (95% CI {100 * self.low:+.1f} to "
+            f"{100 * self.high:+.1f}, n={self.n_a} vs {self.n_b}, unpaired{verdict})"
+        )
+
+
+def group_difference(
+    a: Sequence[bool], b: Sequence[bool], seed: int = 0, resamples: int = 10_000
+) -> GroupDifference:
+    """One method on two different item groups, each resampled on its own (06_which_method)."""
+    if not len(a) or not len(b):
+        raise ValueError("need two non-empty groups of scored items")
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    rng = np.random.default_rng(seed)
+    mean_a = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+    mean_b = y[rng.integers(0, len(y), size=(resamples, len(y)))].mean(axis=1)
+    low, high = np.percentile(mean_a - mean_b, [2.5, 97.5])
+    return GroupDifference(float(x.mean() - y.mean()), float(low), float(high), len(x), len(y))

@@ -230,3 +230,13 @@ def test_bits_per_byte_converts_nats_per_token():
     )
     # "é" is two UTF-8 bytes: the same loss per token is half a bit per byte
     assert evaluation.bits_per_byte(losses, Chars(), "é" * 24, block_size=8) == pytest.approx(0.5)
+
+
+def test_group_difference_sees_a_real_gap_and_not_a_noise_one():
+    big = stats.group_difference([True] * 40 + [False] * 10, [True] * 10 + [False] * 40)
+    assert big.shown and big.low > 0.4 and abs(big.diff - 0.6) < 1e-9
+    assert "unpaired" in str(big) and (big.n_a, big.n_b) == (50, 50)
+    small = stats.group_difference([True, False] * 10, [False, True] * 15)
+    assert not small.shown and small.low < 0 < small.high
+    with pytest.raises(ValueError, match="non-empty"):
+        stats.group_difference([], [True])

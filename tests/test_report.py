@@ -27,7 +27,7 @@ def test_report_has_the_table_headlines_and_minutes(tmp_path):
     _fake_run(tmp_path)
     text = report.build("ci", tmp_path)
     assert "| SFT + RAG | 40% | 41% | – |" in text
-    assert "| closed-book | 5% | – | – | 0% |" in text
+    assert "| closed-book | 5% | – | – | – | – | 0% |" in text  # 4 not measured
     assert text.index("| closed-book") < text.index("| SFT + RAG")
     assert "| 03_rag | RAG minus closed-book accuracy, points | 25 | 3.0 |" in text
     assert "| 04_qlora_sft | triage schema-valid JSON after LoRA SFT | not run | – |" in text
