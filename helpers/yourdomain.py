@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import artifacts, domain, evaluation, ingest, models, rag, results, scaling, stats
+from helpers.superseding import newest_first
 
 SYSTEM = rag.SYSTEM.replace("about Veldmark Thermal equipment ", "")  # no sample company
 BASE_PARAMS, BASE_TOKENS = 135e6, 2e12  # SmolLM2-135M and its published pretraining tokens
@@ -95,9 +96,16 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
     out["retrieval"] = retrieval(index, embedder, [q["question"] for q in answerable],
                                  [q["gold_doc_ids"] for q in answerable])  # fmt: skip
     out["retrieval_from"] = f"{len(answerable)} questions of {qa_path.name} with a source"
-    if answer:
+    dated = {d["doc_id"]: d["date"] for d in docs if d["date_source"] != "file modification time"}
+    ranked = artifacts.retrieve(index, embedder, [q["question"] for q in qa], "hybrid")
+    lead = [
+        newest_first(r, index.chunks, dated, 1, query=q["question"])
+        for q, r in zip(qa, ranked, strict=True)
+    ]
+    out["newest_first_moved"] = sum(a[:1] != r[:1] for a, r in zip(lead, ranked, strict=True))
+    if answer:  # the reader sees the top passage after newest-first
         lm = models.load_lm()
-        passages = artifacts.reader_passages(index, embedder, qa, "hybrid top-1")
+        passages = [[index.chunks[i] for i in ids] for ids in lead]
         prompts = [rag.rag_prompt(q["question"], p) for q, p in zip(qa, passages, strict=True)]
         answers = models.generate(lm, prompts, max_new_tokens=32, system=SYSTEM)
         out["qa"] = evaluation.qa_scores(answers, qa, passages)
@@ -127,8 +135,12 @@ def render(m: dict[str, Any], name: str) -> str:
         f"{lang['tokens_per_word_general']:.2f} for plain English; most fragmented: "
         + ", ".join(f"`{w}`" for w in lang["most_fragmented"]) + ".",
     ]  # fmt: skip
+    if "newest_first_moved" in m:
+        lines += ["", f"**Newest first:** a later dated document that changes the top passage "
+                  f"replaced it for {m['newest_first_moved']} of your questions "
+                  f"(`helpers.superseding`; undated documents never win on date)."]  # fmt: skip
     if "qa" in m:
-        lines += ["", "**Answers with the course model + RAG** (top-1 passage): "
+        lines += ["", "**Answers with the course model + RAG** (top-1 passage, newest first): "
                   + "; ".join(f"{k} {v}" for k, v in m["qa"].items())]  # fmt: skip
     return "\n".join(lines) + "\n"
 

@@ -24,6 +24,8 @@ def test_report_on_the_example_domain(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["retrieval"]["recall@5"] >= 0.9  # BM25 + MiniLM find these plain facts
     assert metrics["language"]["tokens_per_word"] > 1 and metrics["chunks"] >= 13
+    assert metrics["newest_first_moved"] == 0  # its notices already rank first (test_superseding)
+    assert "**Newest first:**" in report
     assert not (EXAMPLE / "docs" / "report.md").exists()  # nothing written into the folder
 
 
