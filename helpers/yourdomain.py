@@ -33,6 +33,25 @@ def duplicates(documents: list[dict[str, Any]]) -> list[list[str]]:
     return [ids for ids in groups.values() if len(ids) > 1]
 
 
+def near_duplicates(
+    documents: list[dict[str, Any]], threshold: float = 0.8, n: int = 5
+) -> list[tuple[str, str, float]]:
+    """Pairs of documents whose word n-gram sets overlap by Jaccard >= threshold (03_rag)."""
+    shingles = {}
+    for d in documents:
+        words = " ".join(s["text"] for s in d["sections"]).lower().split()
+        shingles[d["doc_id"]] = {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+    ids = sorted(shingles)
+    pairs = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            union = len(shingles[a] | shingles[b])
+            score = len(shingles[a] & shingles[b]) / union if union else 0.0
+            if score >= threshold:
+                pairs.append((a, b, round(score, 3)))
+    return pairs
+
+
 def language(tokenizer: Any, texts: list[str], top: int = 10) -> dict[str, Any]:
     """Tokens per word vs plain English, and the words split into most tokens (02_domain_data)."""
     general = domain.load_text("general_heldout").split("\n\n")
@@ -44,6 +63,18 @@ def language(tokenizer: Any, texts: list[str], top: int = 10) -> dict[str, Any]:
         "tokens_per_word_general": scaling.tokens_per_word(tokenizer, general),
         "most_fragmented": sorted(common, key=lambda w: (-pieces[w], w))[:top],
     }
+
+
+def bits_per_byte(lm: Any, texts: list[str], max_tokens: int = 4096) -> dict[str, float]:
+    """Bits per byte of your text and of plain English, same blocks and cap (02_domain_data)."""
+    yours, tok = "\n\n".join(texts), lm.tokenizer
+    block = min(256, max(2, len(tok(yours)["input_ids"]) // 2))  # two blocks of a small folder
+    out = {}
+    for name, text in (("bits_per_byte", yours), ("bits_per_byte_general", domain.load_text(
+            "general_heldout"))):  # fmt: skip
+        losses = evaluation.block_nll(lm.model, tok, text, block, max_tokens, progress=False)
+        out[name] = evaluation.bits_per_byte(losses, tok, text, block, max_tokens)
+    return out
 
 
 def retrieval(
@@ -68,6 +99,8 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
     texts = [" ".join(s["text"] for s in d["sections"]) for d in docs]
     tokenizer = models.load_tokenizer()
     lang = language(tokenizer, texts)
+    lm = models.load_lm()
+    lang.update(bits_per_byte(lm, texts))  # tokenizer-free: comparable across texts
     words = sum(len(t.split()) for t in texts)
     embedder, _ = models.load_embedder()
     count = artifacts.token_counter(embedder)
@@ -79,6 +112,7 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
         "notes": folder.notes,
         "undated": [d["doc_id"] for d in docs if d["date_source"] == "file modification time"],
         "duplicates": duplicates(docs),
+        "near_duplicates": near_duplicates(docs),
         "words": words,
         "chunks": len(chunks),
         "language": lang,
@@ -104,7 +138,6 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
     ]
     out["newest_first_moved"] = sum(a[:1] != r[:1] for a, r in zip(lead, ranked, strict=True))
     if answer:  # the reader sees the top passage after newest-first
-        lm = models.load_lm()
         passages = [[index.chunks[i] for i in ids] for ids in lead]
         prompts = [rag.rag_prompt(q["question"], p) for q, p in zip(qa, passages, strict=True)]
         answers = models.generate(lm, prompts, max_new_tokens=32, system=SYSTEM)
@@ -124,7 +157,9 @@ def render(m: dict[str, Any], name: str) -> str:
         + "".join(f"\n- skipped `{f}`: {why}" for f, why in m["skipped"]),
         *[f"- note: {n}" for n in m["notes"]],
         f"- without a date in the text (the file's modification time is used): {len(m['undated'])}",
-        f"- identical documents: {m['duplicates'] or 'none'}", "",
+        f"- identical documents: {m['duplicates'] or 'none'}",
+        "- near-duplicates (5-word shingles, Jaccard >= 0.8; one may be an old version): "
+        + (", ".join(f"{a} ~ {b} ({j:.2f})" for a, b, j in m["near_duplicates"]) or "none"), "",
         f"**From scratch?** {m['words']:,} words ≈ {scaling.human(s['corpus_tokens'])} tokens: "
         f"compute-optimal for a {scaling.human(s['compute_optimal_params'])}-parameter model, "
         f"{1 / s['corpus_share_of_base_pretraining']:,.0f} times less text than the course model "
@@ -132,7 +167,9 @@ def render(m: dict[str, Any], name: str) -> str:
         f"**Retrieval** ({m['retrieval_from']}; {m['chunks']} chunks, hybrid): recall@1 "
         f"{r['recall@1']:.2f}, recall@5 {r['recall@5']}, MRR {r['mrr']:.2f}.", "",
         f"**Language:** {lang['tokens_per_word']:.2f} tokens per word against "
-        f"{lang['tokens_per_word_general']:.2f} for plain English; most fragmented: "
+        f"{lang['tokens_per_word_general']:.2f} for plain English; bits per byte "
+        f"{lang['bits_per_byte']:.2f} against {lang['bits_per_byte_general']:.2f} (the course "
+        "model's surprise per byte, comparable across tokenizers); most fragmented: "
         + ", ".join(f"`{w}`" for w in lang["most_fragmented"]) + ".",
     ]  # fmt: skip
     if "newest_first_moved" in m:

@@ -26,6 +26,7 @@ N = memory.SHAPES["SmolLM2-135M"].params
 EMBEDDER = 22.7e6  # all-MiniLM-L6-v2 parameters
 GEN_BATCH = 64  # models.generate's default batch
 READER_TOKENS = 384  # the reader's max_length: an upper bound on its prompt + answer
+KNOWLEDGE_TOKENS = 48  # a fact question + answer in the chat template (06), rounded up
 
 
 def gpu_config(notebook: Path) -> dict:
@@ -66,7 +67,11 @@ def workloads(
         decode(n3, 32) * (2 + len(c3["reader_k"])) + 2 * 32 + 4 * decode(6, 48),
     )
     batch = 4
-    reused = c4["curve_steps"] == c4["steps"] and c4["train_rows"] in c4["curve_rows"]
+    reused = (
+        c4["curve_steps"] == c4["steps"]
+        and c4["curve_eval_n"] == c4["eval_n"]
+        and c4["train_rows"] in c4["curve_rows"]
+    )
     curve_runs = len(c4["curve_rows"]) - reused
     seed_runs = len(c4["seeds"]) - 1  # the headline run repeated with the other seeds
     triage = (
@@ -75,7 +80,8 @@ def workloads(
     n4 = math.ceil(qa / c4["reader_eval_every"])
     out["04"] = (
         6 * N * (triage * triage_tokens + c4["reader_steps"] * batch * READER_TOKENS),
-        decode(c4["eval_n"], 80) * (4 + curve_runs + seed_runs)
+        decode(c4["eval_n"], 80) * (4 + seed_runs)
+        + decode(c4["curve_eval_n"], 80) * curve_runs
         + decode(c4["eval_n"], 100)
         * 3  # constrained: base, LoRA, QLoRA (the parser's cost not counted)
         + 3 * 80
@@ -87,7 +93,12 @@ def workloads(
         6 * N * runs * c5["steps"] * batch * 256 + 2 * N * (1 + runs) * 3 * c5["ppl_tokens"],
         4 * decode(math.ceil(jargon / c5["downstream_every"]), 32),  # RAG and closed-book, x2
     )
-    out["06"] = (0.0, 6 * decode(math.ceil(qa / c6["qa_every"]), 32))
+    single = sum(q["type"] in ("single_fact", "superseded") for q in domain.load_qa("test"))
+    out["06"] = (  # two knowledge LoRAs, then each answers the test facts and its probes
+        6 * N * 2 * c6["knowledge_steps"] * 16 * KNOWLEDGE_TOKENS,
+        6 * decode(math.ceil(qa / c6["qa_every"]), 32)
+        + 2 * decode(single + c6["inject_facts"], 24),
+    )
     assert tickets >= c4["eval_n"], "04's gpu eval_n is larger than the test split"
     return out
 

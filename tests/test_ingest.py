@@ -98,3 +98,19 @@ def test_your_questions_in_jsonl_or_csv(tmp_path):
     jsonl.write_text('{"question": "Limit?", "answer": "12", "source": "pump-b.pdf"}\n')
     with pytest.raises(ValueError, match=r":1: source 'pump-b.pdf' is not among the documents"):
         ingest.read_qa(jsonl, folder.documents)
+
+
+def test_near_duplicates_find_an_old_version_and_nothing_else():
+    from helpers.yourdomain import near_duplicates
+
+    words = [f"w{i}" for i in range(200)]
+    edited = words[:100] + ["changed"] + words[101:]
+
+    def doc(doc_id, ws):
+        return {"doc_id": doc_id, "sections": [{"text": " ".join(ws)}]}
+
+    other = [f"x{i}" for i in range(200)]
+    docs = [doc("v1", words), doc("v2", edited), doc("other", other), doc("tiny", ["a"])]
+    pairs = near_duplicates(docs)
+    assert [(a, b) for a, b, _ in pairs] == [("v1", "v2")]
+    assert 0.9 < pairs[0][2] < 1.0

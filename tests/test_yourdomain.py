@@ -25,7 +25,8 @@ def test_report_on_the_example_domain(tmp_path):
     assert metrics["retrieval"]["recall@5"] >= 0.9  # BM25 + MiniLM find these plain facts
     assert metrics["language"]["tokens_per_word"] > 1 and metrics["chunks"] >= 13
     assert metrics["newest_first_moved"] == 0  # its notices already rank first (test_superseding)
-    assert "**Newest first:**" in report
+    assert "**Newest first:**" in report and "bits per byte" in report
+    assert 0 < metrics["language"]["bits_per_byte_general"] < metrics["language"]["bits_per_byte"]
     assert not (EXAMPLE / "docs" / "report.md").exists()  # nothing written into the folder
 
 
