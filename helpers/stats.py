@@ -61,22 +61,33 @@ def rate_table(rates: dict[str, dict[str, Rate]]) -> Any:
     return table.fillna("-")  # a score a method does not have (no passages, no citations)
 
 
+def _resampled_means(x: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
+    """Means of `resamples` bootstrap resamples of x's items."""
+    return x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+
+
 @dataclass(frozen=True)
-class PairedDifference:
-    """Rate of A minus rate of B on the same items, paired bootstrap 95 % CI (03_rag onward)."""
+class _Difference:
+    """A difference of two rates with its 95 % interval."""
 
     diff: float
     low: float
     high: float
-    n: int
-    a_only: int  # items A got right and B did not
-    b_only: int
-    p_mcnemar: float  # exact McNemar test on the discordant pairs
 
     @property
     def shown(self) -> bool:
         """True when the interval excludes zero: a difference this sample can show."""
         return self.low > 0 or self.high < 0
+
+
+@dataclass(frozen=True)
+class PairedDifference(_Difference):
+    """Rate of A minus rate of B on the same items, paired bootstrap 95 % CI (03_rag onward)."""
+
+    n: int
+    a_only: int  # items A got right and B did not
+    b_only: int
+    p_mcnemar: float  # exact McNemar test on the discordant pairs
 
     def __str__(self) -> str:
         verdict = "" if self.shown else "; not shown at this size"
@@ -95,8 +106,7 @@ def paired_difference(
     if len(a) != len(b) or not a:
         raise ValueError("need the same non-empty list of items scored by both methods")
     x = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+    means = _resampled_means(x, np.random.default_rng(seed), resamples)
     low, high = np.percentile(means, [2.5, 97.5])
     a_only, b_only = int((x > 0).sum()), int((x < 0).sum())
     p = scipy_stats.binomtest(a_only, a_only + b_only).pvalue if a_only + b_only else 1.0
@@ -142,26 +152,17 @@ def perplexity_ratio(
     if len(a) != len(b) or not len(a):
         raise ValueError("need the per-block losses of both models on the same non-empty blocks")
     x = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+    means = _resampled_means(x, np.random.default_rng(seed), resamples)
     low, high = np.exp(np.percentile(means, [2.5, 97.5]))
     return PerplexityRatio(float(np.exp(x.mean())), float(low), float(high), len(x))
 
 
 @dataclass(frozen=True)
-class GroupDifference:
+class GroupDifference(_Difference):
     """Rate of group A minus rate of group B, different items, bootstrap CI (06_which_method)."""
 
-    diff: float
-    low: float
-    high: float
     n_a: int
     n_b: int
-
-    @property
-    def shown(self) -> bool:
-        """True when the interval excludes zero."""
-        return self.low > 0 or self.high < 0
 
     def __str__(self) -> str:
         verdict = "" if self.shown else "; not shown at this size"
@@ -178,8 +179,7 @@ def group_difference(
     if not len(a) or not len(b):
         raise ValueError("need two non-empty groups of scored items")
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    rng = np.random.default_rng(seed)
-    mean_a = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
-    mean_b = y[rng.integers(0, len(y), size=(resamples, len(y)))].mean(axis=1)
-    low, high = np.percentile(mean_a - mean_b, [2.5, 97.5])
+    rng = np.random.default_rng(seed)  # one stream: group A's resamples, then group B's
+    means = _resampled_means(x, rng, resamples) - _resampled_means(y, rng, resamples)
+    low, high = np.percentile(means, [2.5, 97.5])
     return GroupDifference(float(x.mean() - y.mean()), float(low), float(high), len(x), len(y))

@@ -69,23 +69,20 @@ def bits_per_byte(lm: Any, texts: list[str], max_tokens: int = 4096) -> dict[str
     """Bits per byte of your text and of plain English, same blocks and cap (02_domain_data)."""
     yours, tok = "\n\n".join(texts), lm.tokenizer
     block = min(256, max(2, len(tok(yours)["input_ids"]) // 2))  # two blocks of a small folder
+    general = domain.load_text("general_heldout")
     out = {}
-    for name, text in (("bits_per_byte", yours), ("bits_per_byte_general", domain.load_text(
-            "general_heldout"))):  # fmt: skip
+    for name, text in (("bits_per_byte", yours), ("bits_per_byte_general", general)):
         losses = evaluation.block_nll(lm.model, tok, text, block, max_tokens, progress=False)
         out[name] = evaluation.bits_per_byte(losses, tok, text, block, max_tokens)
     return out
 
 
-def retrieval(
-    index: rag.RagIndex, embedder: Any, queries: list[str], gold: list[list[str]]
-) -> dict:
-    """Document-level recall@1/5 and MRR of hybrid retrieval (03_rag)."""
-    ranked = artifacts.retrieve(index, embedder, queries, "hybrid")
+def retrieval(index: rag.RagIndex, ranked: list[list[int]], gold: list[list[str]]) -> dict:
+    """Document-level recall@1/5 and MRR of hybrid rankings of chunk ids (03_rag)."""
     docs = [rag.dedupe_docs(r, index.chunks) for r in ranked]
     hits = [bool(set(d[:5]) & set(g)) for d, g in zip(docs, gold, strict=True)]
     return {
-        "queries": len(queries),
+        "queries": len(ranked),
         "recall@1": evaluation.recall_at_k(docs, gold, 1),
         "recall@5": stats.rate(hits),
         "mrr": evaluation.mrr(docs, gold),
@@ -120,18 +117,18 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
     }
     if qa_path is None:  # weaker evidence: each section found from its own heading
         sections = [(s["heading"], d["doc_id"]) for d in docs for s in d["sections"]]
-        out["retrieval"] = retrieval(
-            index, embedder, [h for h, _ in sections], [[i] for _, i in sections]
-        )
+        ranked = artifacts.retrieve(index, embedder, [h for h, _ in sections], "hybrid")
+        out["retrieval"] = retrieval(index, ranked, [[i] for _, i in sections])
         out["retrieval_from"] = "section headings (no QA file: weaker evidence than real questions)"
         return out
     qa = ingest.read_qa(qa_path, docs)
-    answerable = [q for q in qa if q["gold_doc_ids"]]
-    out["retrieval"] = retrieval(index, embedder, [q["question"] for q in answerable],
-                                 [q["gold_doc_ids"] for q in answerable])  # fmt: skip
+    ranked = artifacts.retrieve(index, embedder, [q["question"] for q in qa], "hybrid")
+    answerable = [i for i, q in enumerate(qa) if q["gold_doc_ids"]]  # once, for every question
+    out["retrieval"] = retrieval(
+        index, [ranked[i] for i in answerable], [qa[i]["gold_doc_ids"] for i in answerable]
+    )
     out["retrieval_from"] = f"{len(answerable)} questions of {qa_path.name} with a source"
     dated = {d["doc_id"]: d["date"] for d in docs if d["date_source"] != "file modification time"}
-    ranked = artifacts.retrieve(index, embedder, [q["question"] for q in qa], "hybrid")
     lead = [
         newest_first(r, index.chunks, dated, 1, query=q["question"])
         for q, r in zip(qa, ranked, strict=True)
