@@ -31,7 +31,7 @@ test: lint  ## what CI runs: unit tests, then every notebook under nbval in the 
 	$(TEST_ENV) $(BIN)/python -m pytest tests notebooks --nbval-lax \
 		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider --durations=10
 
-smoke: setup  ## notebooks 03-06 once in the gpu profile under COURSE_SMOKE=1, on CPU (about 10 min)
+smoke: setup  ## notebooks 03-07 once in the gpu profile under COURSE_SMOKE=1, on CPU (about 11 min)
 	$(TEST_ENV) COURSE_NOTEBOOK_SMOKE=1 $(BIN)/python -m pytest tests/test_notebooks_smoke.py \
 		-p no:cacheprovider --durations=0
 

@@ -140,6 +140,23 @@ def reader_trainer(
     )  # fmt: skip
 
 
+def reader_adapter(steps: int, reader_input: str) -> tuple[Path, str]:
+    """04's reader adapter of this run, else one trained as 04 does; and which (07_your_domain)."""
+    path = adapter_dir("reader-lora")
+    if (path / "adapter_config.json").is_file():
+        return path, f"notebook 04's reader adapter from this {results.run_name()} run"
+    from helpers import models, runtime, sft
+
+    embedder, _ = models.load_embedder()
+    index, _ = load_or_build_index(embedder)
+    runtime.seed_everything(SEED)
+    base = sft.load_for_training(models.local_path(models.LM_ID))
+    trainer = reader_trainer(base, models.load_tokenizer(), index, embedder, steps, reader_input)
+    trainer.train()
+    trainer.model.save_pretrained(path)
+    return path, f"no reader adapter in this run: trained one as 04 does ({steps} steps)"
+
+
 def dapt_blocks(tokenizer: Any, name: str, max_context: int) -> list[list[int]]:
     """A corpus of the sample domain packed into DAPT_BLOCK-token blocks (05_dapt)."""
     from helpers import dapt

@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
-from helpers import decide, domain, memory, scaling
+from helpers import REPO_ROOT, decide, domain, ingest, memory, scaling
 
 RIGHT = "✓ right"
 
@@ -115,3 +115,31 @@ def ex06_flip(rows: int) -> str:
     if rows == lowest:
         return RIGHT
     return "✗ lower the rows one at a time and watch ranked[0].method; look for the first flip"
+
+
+def ex07_skipped(skipped: list[tuple[str, str]], documents: int) -> str:
+    """07_your_domain exercise 1: an unsupported file is listed as skipped, the rest still read."""
+    example = len(ingest.read_folder(REPO_ROOT / "data" / "example_utility" / "docs").documents)
+    if not skipped:
+        return "✗ nothing was skipped: add a file the course cannot read to your copy of the folder"
+    if documents != example:
+        return "✗ the skipped file should not change how many documents are read: count them again"
+    return RIGHT
+
+
+def ex07_undated(undated: list[str], documents: int) -> str:
+    """07_your_domain exercise 2: every document of your copy states its date in its text."""
+    if documents < 2:
+        return "✗ measure the whole copy of the folder, not one file"
+    if undated:
+        return f"✗ {len(undated)} use the file time: add a 'Revised: YYYY-MM-DD' line"
+    return RIGHT
+
+
+def ex07_held_out(train: list[dict], test: list[dict]) -> str:
+    """07_your_domain exercise 3: reader pairs and the questions that score them do not overlap."""
+    if not train or not test:
+        return "✗ split your questions into two non-empty halves"
+    if {q["question"] for q in train} & {q["question"] for q in test}:
+        return "✗ a question is in both halves: score only on questions the reader never saw"
+    return RIGHT

@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from helpers.superseding import newest_first
 
 SYSTEM = rag.SYSTEM.replace("about Veldmark Thermal equipment ", "")  # no sample company
 BASE_PARAMS, BASE_TOKENS = 135e6, 2e12  # SmolLM2-135M and its published pretraining tokens
+# Consider DAPT at twice plain English's bits per byte: about the geometric middle between plain
+# English (1x) and the sample domain's shorthand logs (3.9x, 02_domain_data), which 05 adapts to.
+LANGUAGE_BPB_RATIO = 2.0
 
 
 def duplicates(documents: list[dict[str, Any]]) -> list[list[str]]:
@@ -89,55 +93,86 @@ def retrieval(index: rag.RagIndex, ranked: list[list[int]], gold: list[list[str]
     }
 
 
-def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -> dict[str, Any]:
-    """Every number of the report, computed from your folder (and QA file) (03_rag)."""
+@dataclass
+class Yours:
+    """Your folder read, indexed with 03's settings, the course models loaded (07_your_domain)."""
+
+    folder: ingest.Folder
+    texts: list[str]  # each document's text, sections joined
+    lm: Any
+    embedder: Any
+    index: rag.RagIndex
+
+
+def load(docs_dir: Path) -> Yours:
+    """Read the folder, load the course LM and embedder, chunk and index (07_your_domain)."""
     folder = ingest.read_folder(docs_dir)
-    docs = folder.documents
-    texts = [" ".join(s["text"] for s in d["sections"]) for d in docs]
-    tokenizer = models.load_tokenizer()
-    lang = language(tokenizer, texts)
+    texts = [" ".join(s["text"] for s in d["sections"]) for d in folder.documents]
     lm = models.load_lm()
-    lang.update(bits_per_byte(lm, texts))  # tokenizer-free: comparable across texts
-    words = sum(len(t.split()) for t in texts)
     embedder, _ = models.load_embedder()
     count = artifacts.token_counter(embedder)
-    chunks = rag.chunk_sections(docs, artifacts.CHUNK_TOKENS, artifacts.CHUNK_OVERLAP, count)
-    index = rag.RagIndex.build(chunks, rag.embed(embedder, [rag.chunk_text(c) for c in chunks]))
+    chunks = rag.chunk_sections(
+        folder.documents, artifacts.CHUNK_TOKENS, artifacts.CHUNK_OVERLAP, count
+    )
+    vectors = rag.embed(embedder, [rag.chunk_text(c) for c in chunks], progress=False)
+    return Yours(folder, texts, lm, embedder, rag.RagIndex.build(chunks, vectors))
+
+
+def heading_check(yours: Yours) -> dict[str, Any]:
+    """Retrieval scored by finding each section's document from its heading (07_your_domain)."""
+    sections = [(s["heading"], d["doc_id"]) for d in yours.folder.documents for s in d["sections"]]
+    ranked = artifacts.retrieve(yours.index, yours.embedder, [h for h, _ in sections], "hybrid")
+    return retrieval(yours.index, ranked, [[i] for _, i in sections])
+
+
+def consider_dapt(language: dict[str, Any]) -> bool:
+    """Rule: text costs >= LANGUAGE_BPB_RATIO x English's bits (07_your_domain)."""
+    return language["bits_per_byte"] >= LANGUAGE_BPB_RATIO * language["bits_per_byte_general"]
+
+
+def measure(
+    yours: Yours, qa: list[dict[str, Any]] | None = None, answer: bool = False
+) -> dict[str, Any]:
+    """Every number of the report, from your folder and questions (07_your_domain)."""
+    docs, texts, index = yours.folder.documents, yours.texts, yours.index
+    lang = language(yours.lm.tokenizer, texts)
+    lang.update(bits_per_byte(yours.lm, texts))  # tokenizer-free: comparable across texts
+    lang["consider_dapt"] = consider_dapt(lang)
+    words = sum(len(t.split()) for t in texts)
     out: dict[str, Any] = {
         "documents": len(docs),
-        "skipped": folder.skipped,
-        "notes": folder.notes,
+        "skipped": yours.folder.skipped,
+        "notes": yours.folder.notes,
         "undated": [d["doc_id"] for d in docs if d["date_source"] == "file modification time"],
         "duplicates": duplicates(docs),
         "near_duplicates": near_duplicates(docs),
         "words": words,
-        "chunks": len(chunks),
+        "chunks": len(index.chunks),
         "language": lang,
         "scratch": scaling.corpus_verdict(words, lang["tokens_per_word"], BASE_PARAMS, BASE_TOKENS),
     }
-    if qa_path is None:  # weaker evidence: each section found from its own heading
-        sections = [(s["heading"], d["doc_id"]) for d in docs for s in d["sections"]]
-        ranked = artifacts.retrieve(index, embedder, [h for h, _ in sections], "hybrid")
-        out["retrieval"] = retrieval(index, ranked, [[i] for _, i in sections])
+    if qa is None:  # weaker evidence: each section found from its own heading
+        out["retrieval"] = heading_check(yours)
         out["retrieval_from"] = "section headings (no QA file: weaker evidence than real questions)"
         return out
-    qa = ingest.read_qa(qa_path, docs)
-    ranked = artifacts.retrieve(index, embedder, [q["question"] for q in qa], "hybrid")
+    ranked = artifacts.retrieve(index, yours.embedder, [q["question"] for q in qa], "hybrid")
     answerable = [i for i, q in enumerate(qa) if q["gold_doc_ids"]]  # once, for every question
     out["retrieval"] = retrieval(
         index, [ranked[i] for i in answerable], [qa[i]["gold_doc_ids"] for i in answerable]
     )
-    out["retrieval_from"] = f"{len(answerable)} questions of {qa_path.name} with a source"
+    out["retrieval_from"] = f"{len(answerable)} of your {len(qa)} questions with a source"
     dated = {d["doc_id"]: d["date"] for d in docs if d["date_source"] != "file modification time"}
     lead = [
         newest_first(r, index.chunks, dated, 1, query=q["question"])
         for q, r in zip(qa, ranked, strict=True)
     ]
     out["newest_first_moved"] = sum(a[:1] != r[:1] for a, r in zip(lead, ranked, strict=True))
-    if answer:  # the reader sees the top passage after newest-first
-        passages = [[index.chunks[i] for i in ids] for ids in lead]
+    out["ranked"], out["lead"] = ranked, lead  # chunk ids, before and after newest-first
+    passages = [[index.chunks[i] for i in ids] for ids in lead]  # the reader's input: top 1
+    out["passages"] = passages
+    if answer:
         prompts = [rag.rag_prompt(q["question"], p) for q, p in zip(qa, passages, strict=True)]
-        answers = models.generate(lm, prompts, max_new_tokens=32, system=SYSTEM)
+        answers = models.generate(yours.lm, prompts, max_new_tokens=32, system=SYSTEM)
         out["qa"] = evaluation.qa_scores(answers, qa, passages)
         out["answers"] = [
             {"question": q["question"], "answer": a} for q, a in zip(qa, answers, strict=True)
@@ -146,7 +181,7 @@ def measure(docs_dir: Path, qa_path: Path | None = None, answer: bool = False) -
 
 
 def render(m: dict[str, Any], name: str) -> str:
-    """The report as Markdown (03_rag)."""
+    """The report as Markdown (07_your_domain)."""
     s, r, lang = m["scratch"], m["retrieval"], m["language"]
     lines = [
         f"# Your domain: {name}", "",
@@ -167,7 +202,10 @@ def render(m: dict[str, Any], name: str) -> str:
         f"{lang['tokens_per_word_general']:.2f} for plain English; bits per byte "
         f"{lang['bits_per_byte']:.2f} against {lang['bits_per_byte_general']:.2f} (the course "
         "model's surprise per byte, comparable across tokenizers); most fragmented: "
-        + ", ".join(f"`{w}`" for w in lang["most_fragmented"]) + ".",
+        + ", ".join(f"`{w}`" for w in lang["most_fragmented"]) + ". Consider DAPT? "
+        + ("yes: " if lang["consider_dapt"] else "no: ")
+        + f"the course considers it from {LANGUAGE_BPB_RATIO:g}x English's bits per byte, and "
+        "only keeps it if answers improve on held-out questions (notebook 05).",
     ]  # fmt: skip
     if "newest_first_moved" in m:
         lines += ["", f"**Newest first:** a later dated document that changes the top passage "
@@ -180,7 +218,7 @@ def render(m: dict[str, Any], name: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line: measure, then write report.md and metrics.json to --out (03_rag)."""
+    """The command line: measure, write report.md and metrics.json to --out (07_your_domain)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("docs", type=Path, help="the folder of your documents")
     parser.add_argument("--qa", type=Path, help="JSONL or CSV: question, answer, optional source")
@@ -190,11 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or results.run_dir() / "yourdomain"
     if out.resolve().is_relative_to(args.docs.resolve()):
         parser.error("--out must not be inside the documents folder: nothing is written there")
-    measured = measure(args.docs, args.qa, args.answer)
+    yours = load(args.docs)
+    qa = ingest.read_qa(args.qa, yours.folder.documents) if args.qa else None
+    measured = measure(yours, qa, args.answer)
     out.mkdir(parents=True, exist_ok=True)
     name = args.docs.resolve().name if args.docs.name != "docs" else args.docs.resolve().parent.name
     (out / "report.md").write_text(render(measured, name))
-    plain = {k: v for k, v in measured.items() if k not in ("qa", "retrieval")}
+    objects = ("qa", "retrieval", "ranked", "lead", "passages")  # Rates and chunk lists
+    plain = {k: v for k, v in measured.items() if k not in objects}
     plain["retrieval"] = {
         k: (v.value if isinstance(v, stats.Rate) else v) for k, v in measured["retrieval"].items()
     }

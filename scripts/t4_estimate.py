@@ -99,6 +99,12 @@ def workloads(
         6 * decode(math.ceil(qa / c6["qa_every"]), 32)
         + 2 * decode(single + c6["inject_facts"], 24),
     )
+    example = ROOT / "data" / "example_utility" / "qa.csv"
+    asked = math.ceil((len(example.read_text().splitlines()) - 1) / cfgs["07"]["qa_every"])
+    out["07"] = (  # bits per byte of the folder and of English (4,096 tokens each), three readers
+        2 * N * 2 * 4096,
+        3 * decode(asked, 32),
+    )
     assert tickets >= c4["eval_n"], "04's gpu eval_n is larger than the test split"
     return out
 

@@ -79,3 +79,35 @@ def test_06_flip_solution():
 def test_every_check_has_a_solution_here(name):
     source = open(__file__).read()
     assert f"check.{name}(" in source, f"write a reference solution for {name}"
+
+
+def test_07_solutions(tmp_path):
+    import shutil
+
+    from helpers import REPO_ROOT, ingest
+
+    copy = tmp_path / "docs"
+    shutil.copytree(REPO_ROOT / "data" / "example_utility" / "docs", copy)
+    (copy / "budget.xlsx").write_bytes(b"PK\x03\x04 not a document the course reads")
+    folder = ingest.read_folder(copy)
+    assert check.ex07_skipped(folder.skipped, len(folder.documents)) == RIGHT
+    assert check.ex07_skipped([], len(folder.documents)).startswith("✗")
+    undated = [d for d in folder.documents if d["date_source"] == "file modification time"]
+    assert check.ex07_undated([d["doc_id"] for d in undated], len(folder.documents)).startswith("✗")
+    for d in undated:  # the solution: state each document's date in its own text
+        path = copy / d["path"]
+        if path.suffix == ".docx":  # a Word file: a first paragraph, through python-docx
+            import docx
+
+            word = docx.Document(str(path))
+            word.paragraphs[0].insert_paragraph_before("Revised: 2025-01-15")
+            word.save(str(path))
+        else:
+            path.write_text(f"Revised: 2025-01-15\n\n{path.read_text()}")
+    dated = ingest.read_folder(copy).documents
+    left = [d["doc_id"] for d in dated if d["date_source"] == "file modification time"]
+    assert check.ex07_undated(left, len(dated)) == RIGHT
+    qa = ingest.read_qa(REPO_ROOT / "data" / "example_utility" / "qa.csv", dated)
+    half = len(qa) // 2
+    assert check.ex07_held_out(qa[:half], qa[half:]) == RIGHT
+    assert check.ex07_held_out(qa[: half + 1], qa[half:]).startswith("✗")
