@@ -9,10 +9,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from helpers import REPO_ROOT, decide, domain, ingest, memory, scaling
+from helpers import REPO_ROOT, domain, results, runtime, scaling
 
 RIGHT = "✓ right"
+E301 = "The heat pump shows error E301: low water flow."  # 00_start_here's sentences 0 and 2
+BREAD = "My grandmother bakes rye bread every Sunday."
+NOTEBOOKS = REPO_ROOT / "notebooks"
+SHORTHAND = ("chk'd strnr, repl EEV coil", "checked strainer, replaced valve coil")  # 02, ex. 2
 
 
 def _close(value: float, target: float, rel: float) -> bool:
@@ -89,57 +94,137 @@ def ex02_bad_jsonl(path: str | Path) -> str:
     return "✗ the file loaded: break its second line (e.g. delete a closing brace)"
 
 
-def ex04_memory(total_gib_qlora_7b: float, total_gib_lora_7b: float) -> str:
-    """04_qlora_sft exercise 4: 7B at batch 4 x 512 tokens, QLoRA vs LoRA on a 16-bit base."""
-    shape = memory.SHAPES["Mistral-7B"]
-    q = memory.training_memory(shape, "qlora_nf4", batch=4, seq_len=512, rank=16)["total_gib"]
-    lo = memory.training_memory(shape, "lora_16bit", batch=4, seq_len=512, rank=16)["total_gib"]
-    if not _close(total_gib_qlora_7b, q, 0.02):
-        return "✗ QLoRA: memory.training_memory(shape, 'qlora_nf4', batch=4, seq_len=512)"
-    if not _close(total_gib_lora_7b, lo, 0.02):
-        return "✗ LoRA: the frozen base in 16-bit, method 'lora_16bit'"
-    return RIGHT
+def read_interval(low: float, high: float, you_say_shown: bool, null: float = 0.0) -> str:
+    """03_rag onward: is an effect shown, i.e. does its 95 % interval exclude `null`?
 
-
-def ex06_flip(rows: int) -> str:
-    """06_which_method exercise 3: the fewest labelled rows at which SFT still ranks first."""
-    ops = decide.Situation(
-        needs=("behaviour",), corpus_words=50_000, labelled_examples=3_000,
-        facts_change="never", gpu_gib=15, gpu_hours=10,
-    )  # fmt: skip
-
-    def first(n: int) -> str:
-        return decide.decide(decide.Situation(**{**ops.__dict__, "labelled_examples": n}))[0].method
-
-    lowest = min(n for n in range(1, 1001) if first(n) == "LoRA / QLoRA SFT")
-    if rows == lowest:
+    null is 0 for a difference (stats.paired_difference) and 1 for a ratio
+    (stats.perplexity_ratio).
+    """
+    if low > high:
+        return "✗ pass the interval's lower bound first, then the upper (d.low, d.high)"
+    if you_say_shown == (low > null or high < null):
         return RIGHT
-    return "✗ lower the rows one at a time and watch ranked[0].method; look for the first flip"
+    return f"✗ an effect is shown only when its whole interval lies on one side of {null:g}"
 
 
-def ex07_skipped(skipped: list[tuple[str, str]], documents: int) -> str:
-    """07_your_domain exercise 1: an unsupported file is listed as skipped, the rest still read."""
-    example = len(ingest.read_folder(REPO_ROOT / "data" / "example_utility" / "docs").documents)
-    if not skipped:
-        return "✗ nothing was skipped: add a file the course cannot read to your copy of the folder"
-    if documents != example:
-        return "✗ the skipped file should not change how many documents are read: count them again"
+def ex00_profiles(differing: set[str] | list[str]) -> str:
+    """00_start_here exercise 1: the cfg values that differ between the ci and cpu profiles."""
+    ci, cpu = (runtime.notebook_config(NOTEBOOKS / "00_start_here.ipynb", p) for p in ("ci", "cpu"))
+    if set(differing) == {k for k in ci.keys() | cpu.keys() if ci.get(k) != cpu.get(k)}:
+        return RIGHT
+    return "✗ print cfg under each profile and compare them key by key"
+
+
+def ex00_cache(source: str, first_seconds: float, cached_seconds: float) -> str:
+    """00_start_here exercise 2: the second load reads the local cache, and is faster."""
+    if "cache" not in source.lower():
+        return "✗ read lm.source after the second load: it should name the cache"
+    if not 0 < cached_seconds < first_seconds:
+        return "✗ time both loads with time.perf_counter(); the cached one should be faster"
     return RIGHT
 
 
-def ex07_undated(undated: list[str], documents: int) -> str:
-    """07_your_domain exercise 2: every document of your copy states its date in its text."""
-    if documents < 2:
-        return "✗ measure the whole copy of the folder, not one file"
-    if undated:
-        return f"✗ {len(undated)} use the file time: add a 'Revised: YYYY-MM-DD' line"
+def ex00_similarity(sentence: str, similarity: float) -> str:
+    """00_start_here exercise 3: a sentence about the same fault lands near sentence 0."""
+    from helpers import evaluation, models
+
+    embedder, _ = models.load_embedder()
+    vectors = embedder.encode([E301, sentence, BREAD])
+    sims = evaluation.cosine_matrix(vectors[:1], vectors[1:])[0]  # to sentence 0
+    if not _close(similarity, float(sims[0]), 0.02):
+        return "✗ the cosine of your sentence's vector with sentence 0's (evaluation.cosine_matrix)"
+    if sims[0] <= sims[1] + 0.2:
+        return "✗ not clearly closer than the bread sentence: describe the same fault in new words"
     return RIGHT
 
 
-def ex07_held_out(train: list[dict], test: list[dict]) -> str:
-    """07_your_domain exercise 3: reader pairs and the questions that score them do not overlap."""
-    if not train or not test:
-        return "✗ split your questions into two non-empty halves"
-    if {q["question"] for q in train} & {q["question"] for q in test}:
-        return "✗ a question is in both halves: score only on questions the reader never saw"
+def _tokenizer():  # noqa: ANN202 - the course tokenizer, loaded once per check
+    from helpers import models
+
+    return models.load_tokenizer()
+
+
+def ex01_your_corpus(tokens: float, params: float) -> str:
+    """01_scaling_laws exercise 4: tokens and compute-optimal parameters of 1 billion words."""
+    tok = _tokenizer()
+    texts = ["\n".join(s["text"] for s in d["sections"]) for d in domain.load_documents()]
+    want = 1e9 * scaling.tokens_per_word(tok, texts)
+    if not _close(tokens, want, 0.01):
+        return "✗ tokens = words x the Veldmark documents' tokens per word (ratios[...])"
+    if not _close(params, scaling.compute_optimal_params(want), 0.01):
+        return "✗ compute-optimal parameters: tokens / ~20 (scaling.compute_optimal_params)"
     return RIGHT
+
+
+def ex02_fragmentation(shorthand_tokens: int, plain_tokens: int) -> str:
+    """02_domain_data exercise 2: tokens of the shorthand note and of its plain-words version."""
+    tok = _tokenizer()
+    n = [len(tok(t)["input_ids"]) for t in SHORTHAND]
+    if [shorthand_tokens, plain_tokens] == n:
+        return RIGHT
+    return "✗ count len(tokenizer(text)['input_ids']) for each text exactly as written"
+
+
+def ex02_ppl_ratio(your_ppl: float, ratio: float, gap: bool) -> str:
+    """02_domain_data exercise 4: your text's perplexity against this run's plain English."""
+    general = results.load_or_reference("02_domain_data")[0]["ppl_general"]
+    if not _close(ratio, your_ppl / general, 0.01):
+        return "✗ ratio = your perplexity / the plain-English one this run saved (ppl_general)"
+    return RIGHT if gap == (ratio > 1.5) else "✗ the rule of thumb: a gap above ~1.5x"
+
+
+def ex01_equal_compute(params_a: float, tokens_a: float, params_b: float, tokens_b: float) -> str:
+    """01_scaling_laws exercise 5: two models with 4x the parameters on 1/4 the tokens, same C."""
+    if not _close(params_a / params_b, 4, 0.1) and not _close(params_b / params_a, 4, 0.1):
+        return (
+            "✗ one model needs about 4x the other's parameters (count them: model.num_parameters())"
+        )
+    if not _close(scaling.training_flops(params_a, tokens_a),
+                  scaling.training_flops(params_b, tokens_b), 0.1):  # fmt: skip
+        return "✗ the two runs need the same compute C = 6ND: give the bigger one fewer tokens"
+    return RIGHT
+
+
+def ex03_double_bm25(dense: list[int], bm25: list[int], fused: list[int]) -> str:
+    """03_rag exercise 1: BM25 at twice the weight is its ranking passed to RRF twice."""
+    from helpers import rag
+
+    if fused[: len(dense)] == rag.rrf([dense, bm25, bm25])[: len(dense)]:
+        return RIGHT
+    return "✗ rag.rrf([dense, bm25, bm25]): the same BM25 list twice, the dense list once"
+
+
+def ex03_flagged(flagged: list[dict]) -> str:
+    """03_rag exercise 4: the chunks rag.looks_like_injection flags, FAQ-99's among them."""
+    from helpers import rag
+
+    if not any(c["doc_id"] == "FAQ-99" for c in flagged):
+        return "✗ FAQ-99's chunk is missing: run the filter over every chunk of index.chunks"
+    if not all(rag.looks_like_injection(c["text"]) for c in flagged):
+        return "✗ keep only the chunks rag.looks_like_injection(chunk['text']) flags"
+    return RIGHT
+
+
+def ex03_delete(before: int, after: int, removed_chunks: int) -> str:
+    """03_rag exercise 5: deleting a document removes exactly its chunks from the index."""
+    if removed_chunks <= 0:
+        return "✗ count the bulletin's chunks before you delete it (chunk['doc_id'] == its id)"
+    if before - after != removed_chunks:
+        return "✗ read index.index.ntotal just before and just after the upsert with no chunks"
+    return RIGHT
+
+
+def __getattr__(name: str) -> Any:
+    """Notebooks 04-07's checks live in helpers.check_training; learners call them from here."""
+    if name.startswith("ex0"):
+        from helpers import check_training
+
+        return getattr(check_training, name)
+    raise AttributeError(f"module 'helpers.check' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every check, 00-07, for tab completion and tests/test_exercises.py."""
+    from helpers import check_training
+
+    return sorted(set(globals()) | {n for n in dir(check_training) if n.startswith("ex0")})

@@ -38,20 +38,23 @@ class Shape:
     def params(self) -> int:
         return self.linear_params + self.other_params
 
-    def lora_params(self, rank: int) -> int:
-        """Adapter parameters for rank r on all seven projections of every layer."""
-        head = self.hidden // self.heads
-        kv = self.kv_heads * head
-        pairs = [
-            (self.hidden, self.hidden),
-            (self.hidden, kv),
-            (self.hidden, kv),
-            (self.hidden, self.hidden),
-            (self.hidden, self.intermediate),
-            (self.hidden, self.intermediate),
-            (self.intermediate, self.hidden),
-        ]
-        return self.layers * rank * sum(a + b for a, b in pairs)
+    def lora_params(self, rank: int, modules: tuple[str, ...] | list[str] | None = None) -> int:
+        """Adapter parameters r * (d_in + d_out) per adapted matrix, all seven by default."""
+        kv = self.kv_heads * (self.hidden // self.heads)
+        shapes = {  # d_in, d_out of each projection of one layer
+            "q_proj": (self.hidden, self.hidden),
+            "k_proj": (self.hidden, kv),
+            "v_proj": (self.hidden, kv),
+            "o_proj": (self.hidden, self.hidden),
+            "gate_proj": (self.hidden, self.intermediate),
+            "up_proj": (self.hidden, self.intermediate),
+            "down_proj": (self.intermediate, self.hidden),
+        }
+        unknown = set(modules or ()) - set(shapes)
+        if unknown:
+            raise ValueError(f"unknown modules {sorted(unknown)}; use any of {', '.join(shapes)}")
+        chosen = shapes if modules is None else {m: shapes[m] for m in modules}
+        return self.layers * rank * sum(a + b for a, b in chosen.values())
 
 
 # Published configs (config.json of each model on the Hugging Face Hub).

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -226,3 +227,23 @@ def banner() -> str:
         f"cpu threads           {torch.get_num_threads()}",
     ]
     return "\n".join(lines)
+
+
+def notebook_config(notebook: Path, profile_name: str) -> dict[str, Any]:
+    """A course notebook's `cfg` in a profile, from its own config cell (00_start_here)."""
+    import contextlib
+    import io
+    import json
+
+    cells = json.loads(Path(notebook).read_text())["cells"]
+    source = next("".join(c["source"]) for c in cells if "PROFILES = {" in "".join(c["source"]))
+    saved = dict(os.environ)
+    os.environ.update(COURSE_PROFILE=profile_name, COURSE_SMOKE="0")
+    try:
+        namespace: dict[str, Any] = {"runtime": sys.modules[__name__]}  # 00 imports it earlier
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, str(notebook), "exec"), namespace)  # noqa: S102 - our own notebook
+        return namespace["cfg"]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

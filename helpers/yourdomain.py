@@ -217,6 +217,12 @@ def render(m: dict[str, Any], name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def folder_name(docs: Path) -> str:
+    """The name a report gives your folder: its parent's when it is called docs (07_your_domain)."""
+    docs = Path(docs).resolve()
+    return docs.parent.name if docs.name == "docs" else docs.name
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line: measure, write report.md and metrics.json to --out (07_your_domain)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -232,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     qa = ingest.read_qa(args.qa, yours.folder.documents) if args.qa else None
     measured = measure(yours, qa, args.answer)
     out.mkdir(parents=True, exist_ok=True)
-    name = args.docs.resolve().name if args.docs.name != "docs" else args.docs.resolve().parent.name
-    (out / "report.md").write_text(render(measured, name))
+    (out / "report.md").write_text(render(measured, folder_name(args.docs)))
     objects = ("qa", "retrieval", "ranked", "lead", "passages")  # Rates and chunk lists
     plain = {k: v for k, v in measured.items() if k not in objects}
     plain["retrieval"] = {

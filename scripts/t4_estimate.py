@@ -10,11 +10,8 @@ next to the (still empty) measured column; the first `make gpu-check` run can ch
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
-import os
 import sys
 from pathlib import Path
 
@@ -27,22 +24,6 @@ EMBEDDER = 22.7e6  # all-MiniLM-L6-v2 parameters
 GEN_BATCH = 64  # models.generate's default batch
 READER_TOKENS = 384  # the reader's max_length: an upper bound on its prompt + answer
 KNOWLEDGE_TOKENS = 48  # a fact question + answer in the chat template (06), rounded up
-
-
-def gpu_config(notebook: Path) -> dict:
-    """Execute the notebook's config cell with COURSE_PROFILE=gpu and return its `cfg`."""
-    cells = json.loads(notebook.read_text())["cells"]
-    source = next("".join(c["source"]) for c in cells if "PROFILES = {" in "".join(c["source"]))
-    saved = dict(os.environ)
-    os.environ.update(COURSE_PROFILE="gpu", COURSE_SMOKE="0")
-    try:
-        namespace: dict = {"runtime": runtime}  # 00 imports it in an earlier cell
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(source, str(notebook), "exec"), namespace)  # noqa: S102 - our notebook
-        return namespace["cfg"]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def decode(items: int, new_tokens: int, batch: int = GEN_BATCH) -> int:
@@ -112,7 +93,7 @@ def workloads(
 def estimate() -> dict:
     """The estimate for the notebooks as they are now."""
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    cfgs = {p.name[:2]: gpu_config(p) for p in notebooks if p.name[:2] != "01"}
+    cfgs = {p.name[:2]: runtime.notebook_config(p, "gpu") for p in notebooks if p.name[:2] != "01"}
     tok = models.load_tokenizer()
     rows = domain.load_tickets("train")[:200]
     triage_tokens = sum(len(tok(r["ticket"] + json.dumps(r["triage"]))["input_ids"]) for r in rows)

@@ -57,6 +57,14 @@ def test_config_cell_and_exercises(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_a_runnable_check(path):
+    exercises = re.split(r"\n(?=\d+\. )", _source(_nb(path)["cells"][-1]))[1:]
+    assert len(exercises) >= 3, "at least three exercises per notebook"
+    for item in exercises:
+        assert "*Check:*" in item and "check." in item, f"no helpers.check call: {item[:60]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_absolute_paths_or_remote_code(path):
     for cell in _nb(path)["cells"]:
         if cell["cell_type"] != "code":

@@ -160,3 +160,16 @@ def test_full_fine_tuning_in_fp16_fails_without_fp32_master_weights(
     assert _trainable_dtypes(trainer) == {torch.float16}
     with pytest.raises(ValueError, match="unscale FP16 gradients"):
         _one_scaled_step(trainer)
+
+
+@pytest.mark.model
+def test_lora_parameter_formula_matches_peft_for_a_subset_of_modules():
+    from peft import LoraConfig, get_peft_model
+
+    from helpers import memory, models, sft
+
+    base = sft.load_for_training(models.local_path(models.LM_ID))
+    config = LoraConfig(r=16, lora_alpha=32, target_modules=["q_proj", "v_proj"])
+    model = get_peft_model(base, config)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert trainable == memory.SHAPES["SmolLM2-135M"].lora_params(16, ["q_proj", "v_proj"])
