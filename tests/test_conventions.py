@@ -158,3 +158,11 @@ def test_every_imported_package_is_pinned():
         if not owners & declared:
             missing[name] = sorted(owners)
     assert not missing, f"imported but not pinned in pyproject.toml: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_control_characters_in_cells(path):
+    """A "\\f" typed in Python became a form feed once, and "\\frac" rendered as "rac"."""
+    for i, cell in enumerate(_nb(path)["cells"]):
+        bad = re.findall(r"[\x00-\x08\x0b-\x1f]", _source(cell))
+        assert not bad, f"cell {i} holds control characters {bad}: write a backslash as '\\\\'"
