@@ -26,6 +26,7 @@ REFERENCE = ROOT / "results" / "reference" / "ci"
 TIMINGS = REFERENCE / "timings.json"
 SPEED = REFERENCE / "speed_check.json"
 ESTIMATE = ROOT / "results" / "reference" / "gpu" / "t4_estimate.json"
+INDEX_AT_SCALE = ROOT / "results" / "reference" / "cpu" / "index_at_scale.json"
 pct = partial(report.fmt_rate, with_n=False)  # prose states n once per sentence
 gain, ratio = report.fmt_gain, report.fmt_ratio
 
@@ -151,6 +152,33 @@ def speed_paragraph(speed: dict) -> str:
     )
 
 
+def index_paragraph(r: dict) -> str:
+    """The README's retrieval-at-scale sentence, from scripts/index_at_scale.py's JSON."""
+    flat, hnsw, ivf = r["flat"], r["hnsw"], r["ivf"]
+
+    def reached(row: dict, knob: str) -> str:
+        if "chosen_effort" not in row:
+            last = row["curve"][-1]
+            return (f"did not reach recall@10 {r['target_recall']} by {knob} {last['effort']} "
+                    f"(dev recall {last['dev_recall']:.2f})")  # fmt: skip
+        return (f"reached test recall@10 {row['test_recall']:.3f} at {knob} {row['chosen_effort']}: "
+                f"{row['queries_per_second']:,.0f} queries/s, ×{row['speedup_vs_flat']} exact "
+                f"search's")  # fmt: skip
+
+    return (
+        f"`scripts/index_at_scale.py` on {r['vectors']:,} synthetic {r['dim']}-dimensional unit "
+        f"vectors ({r['threads']} CPU threads; a query's nearest neighbour at cosine "
+        f"{r['neighbour_cosine']['top1']}, its tenth at {r['neighbour_cosine']['top10']}): exact "
+        f"search answers {flat['queries_per_second']:,.0f} queries/s in a batch "
+        f"({flat['latency_ms']:.0f} ms for one query), from a {flat['file_mib']:,.0f} MiB index. "
+        f"HNSW (M {hnsw['params']['M']}, built in {hnsw['build_s'] / 60:.1f} min, "
+        f"{hnsw['file_mib']:,.0f} MiB) {reached(hnsw, 'efSearch')}; IVF "
+        f"({ivf['params']['nlist']:,} cells, built in {ivf['build_s'] / 60:.1f} min) "
+        f"{reached(ivf, 'nprobe')}. Each was tuned on {r['dev_queries']} dev queries and scored "
+        f"once on {r['test_queries']} test queries (`results/reference/cpu/index_at_scale.json`)."
+    )
+
+
 def render_readme(
     text: str,
     timings: dict,
@@ -181,6 +209,8 @@ def render_readme(
     lines[start:end] = report.side_by_side(columns).splitlines()
     at = next(i for i, x in enumerate(lines) if x.startswith("`make speed-check` on the 2-core"))
     lines[at] = speed_paragraph(json.loads(SPEED.read_text()))
+    at = next(i for i, x in enumerate(lines) if x.startswith("`scripts/index_at_scale.py` on "))
+    lines[at] = index_paragraph(json.loads(INDEX_AT_SCALE.read_text()))
     for i, line in enumerate(lines):
         match = re.match(r"\| \[(\d\d_[a-z_]+)\]", line)
         if match and match.group(1) in timings:
