@@ -141,7 +141,7 @@ def reader_trainer(
 
 
 def reader_adapter(steps: int, reader_input: str) -> tuple[Path, str]:
-    """04's reader adapter of this run, else one trained as 04 does; and which (07_your_domain)."""
+    """04's reader adapter of this run, else one trained as 04 does (06_which_method, 07)."""
     path = adapter_dir("reader-lora")
     if (path / "adapter_config.json").is_file():
         return path, f"notebook 04's reader adapter from this {results.run_name()} run"
@@ -155,6 +155,25 @@ def reader_adapter(steps: int, reader_input: str) -> tuple[Path, str]:
     trainer.train()
     trainer.model.save_pretrained(path)
     return path, f"no reader adapter in this run: trained one as 04 does ({steps} steps)"
+
+
+def dapt_adapter(steps: int) -> tuple[Path, str]:
+    """05's DAPT LoRA adapter of this run, else one trained as 05 does (06_which_method)."""
+    path = adapter_dir("dapt-lora")
+    if (path / "adapter_config.json").is_file():
+        return path, f"notebook 05's DAPT adapter from this {results.run_name()} run"
+    from helpers import models, runtime, sft
+
+    tok = models.load_tokenizer()
+    base = sft.load_for_training(models.local_path(models.LM_ID))
+    context = base.config.max_position_embeddings
+    runtime.seed_everything(SEED)
+    domain_blocks = dapt_blocks(tok, "dapt_train", context)
+    blocks = dapt_data(domain_blocks, dapt_blocks(tok, "general_train", context), 0.0, steps)
+    trainer = dapt_trainer(base, tok, blocks, steps, rank=LORA_RANK)
+    trainer.train()
+    trainer.model.save_pretrained(path)
+    return path, f"no DAPT adapter in this run: trained one as 05 does ({steps} steps)"
 
 
 def dapt_blocks(tokenizer: Any, name: str, max_context: int) -> list[list[int]]:

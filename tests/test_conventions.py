@@ -48,7 +48,8 @@ def test_config_cell_and_exercises(path):
     config = [c for c in code if "PROFILES = {" in c]
     assert len(config) == 1, "one config cell"
     assert "runtime.pick_config(PROFILES, SMOKE)" in config[0], "profile and smoke values, one call"
-    assert re.search(r"^SMOKE = \{.*\}", config[0], re.M), "the smoke cut is stated in the cell"
+    smoke = re.search(r"^SMOKE = \{.*?\}", config[0], re.M | re.S)
+    assert smoke, "the smoke cut is stated in the cell"
     assert "runtime.describe(cfg)" in config[0], "the cell shows the profile and a smoke run"
     for line in config[0].splitlines():
         if re.match(r'\s+"(ci|cpu|gpu)":', line):
