@@ -160,3 +160,11 @@ def load_answers(
         return None
     saved = json.loads(path.read_text())
     return saved["answers"] if saved.get("ids") == question_ids else None
+
+
+def write_measurement(folder: Path, name: str, result: dict[str, Any]) -> Path:
+    """A script's measurement as folder/name.json, indented for review (07_your_domain)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(result, indent=1) + "\n")
+    return path

@@ -17,7 +17,6 @@ results/reference/<profile>/index_at_scale.json (`ci`: 100,000 vectors; `cpu`/`g
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -30,7 +29,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from helpers import runtime, vector_index  # noqa: E402
+from helpers import results, runtime, vector_index  # noqa: E402
 
 SIZES = {"ci": 100_000, "cpu": 1_000_000, "gpu": 1_000_000}  # vectors per profile
 DIM, CENTRES, SHARED, NOISE, K, TARGET = 384, 2_000, 32, 0.3, 10, 0.95
@@ -136,10 +135,8 @@ def main() -> int:
             )
         result[kind] = row
         del index
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "index_at_scale.json"
-    path.write_text(json.dumps(result, indent=1) + "\n")
-    print(json.dumps(result, indent=1))
+    path = results.write_measurement(args.out, "index_at_scale", result)
+    print(path.read_text(), end="")
     return 0
 
 

@@ -10,7 +10,6 @@ self-check). Writes results/reference/yourdomain_scale.json, which notebook 07 p
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -24,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 import example_domain  # noqa: E402  (its PDF and Word writers)
 
-from helpers import ingest, yourdomain  # noqa: E402
+from helpers import ingest, results, yourdomain  # noqa: E402
 
 FORMATS = ["md"] * 5 + ["txt"] * 2 + ["html", "pdf", "docx"]  # the example's mix, 10 files
 THINGS = ["pump", "valve", "reservoir", "hydrant", "meter", "main", "sampler", "generator"]
@@ -98,10 +97,8 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "machine": platform.processor() or platform.machine(),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "yourdomain_scale.json"
-    path.write_text(json.dumps(result, indent=1) + "\n")
-    print(json.dumps(result, indent=1))
+    path = results.write_measurement(args.out, "yourdomain_scale", result)
+    print(path.read_text(), end="")
     return 0
 
 
