@@ -66,6 +66,15 @@ def test_every_exercise_has_a_runnable_check(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_fit_on_a_screen(path):
+    # ruff holds the lines to 100 characters (pyproject.toml); this holds cells to 40 lines
+    for i, cell in enumerate(_nb(path)["cells"]):
+        if cell["cell_type"] == "code":
+            lines = len(_source(cell).splitlines())
+            assert lines <= 40, f"cell {i} has {lines} lines; split it or move code to helpers"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_absolute_paths_or_remote_code(path):
     for cell in _nb(path)["cells"]:
         if cell["cell_type"] != "code":
