@@ -231,12 +231,21 @@ def banner() -> str:
 
 def notebook_config(notebook: Path, profile_name: str) -> dict[str, Any]:
     """A course notebook's `cfg` in a profile, from its own config cell (00_start_here)."""
+    import ast
     import contextlib
     import io
     import json
 
     cells = json.loads(Path(notebook).read_text())["cells"]
-    source = next("".join(c["source"]) for c in cells if "PROFILES = {" in "".join(c["source"]))
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    at = next(i for i, text in enumerate(code) if "PROFILES = {" in text)
+    imports = [  # the notebook's imports above its config cell, then the cell itself
+        ast.get_source_segment(text, node)
+        for text in code[:at]
+        for node in ast.parse(text).body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    source = "\n".join([*imports, code[at]])
     saved = dict(os.environ)
     os.environ.update(COURSE_PROFILE=profile_name, COURSE_SMOKE="0")
     try:

@@ -146,7 +146,7 @@ def lora_config(rank: int) -> Any:
 def build_trainer(
     model: Any,
     tokenizer: Any,
-    rows: list[dict],
+    rows: list[dict] | Any,
     output_dir: str,
     steps: int,
     batch_size: int = 8,
@@ -157,7 +157,10 @@ def build_trainer(
     callbacks: list | None = None,
     **config: Any,
 ) -> Any:
-    """An SFTTrainer, LoRA on all projections unless rank=None, hardware dtypes (04_qlora_sft)."""
+    """An SFTTrainer, LoRA on all projections unless rank=None, hardware dtypes (04_qlora_sft).
+
+    `rows` is a list of rows, or a `datasets` dataset: helpers.train streams one from disk.
+    """
     import datasets
     from trl import SFTTrainer
 
@@ -171,7 +174,7 @@ def build_trainer(
             trainer = SFTTrainer(
                 model=model,
                 args=args,
-                train_dataset=datasets.Dataset.from_list(rows),
+                train_dataset=datasets.Dataset.from_list(rows) if isinstance(rows, list) else rows,
                 processing_class=tokenizer,
                 peft_config=peft_config,
                 callbacks=callbacks,

@@ -3,6 +3,8 @@
 Groundwork for training on many processes (`accelerate launch`): every process reads the same
 shards in the same seeded order, packs documents into fixed blocks, and keeps every N-th block,
 so no block is seen twice in an epoch and a resumed run can skip exactly the blocks it has seen.
+`python -m helpers.train` reads the stream on one process instead: accelerate's dataloader then
+sends each process its slice of every global batch (the same guarantee, one reader).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from helpers import checklist, report  # noqa: E402  (the repo root is not on a script's path)
+from helpers import checklist, memory, report, scaling  # noqa: E402  (the root is not on the path)
 
 REFERENCE = ROOT / "results" / "reference" / "ci"
 TIMINGS = REFERENCE / "timings.json"
@@ -304,6 +304,56 @@ def render_checklist() -> str:
     return checklist.page(columns)
 
 
+SCALING_MARKS = ("<!-- computed by scripts/render_docs.py -->", "<!-- end of computed -->")
+SCALE_MODELS = ("SmolLM2-1.7B", "Llama-3.2-3B", "Mistral-7B")  # presets in helpers.memory
+
+
+def scaling_tables(gpus: int = 8, micro_batch: int = 4, seq_len: int = 2048) -> str:
+    """docs/SCALING.md's computed tables: memory per GPU and the cost of 1B and 10B tokens."""
+    mfu = 0.4  # the utilisation helpers.scaling.gpu_hours assumes by default
+    rows = [
+        f"Memory per GPU, GiB (helpers.memory: micro-batch {micro_batch} x {seq_len} tokens, "
+        "activations checkpointed; FSDP shards weights, gradients and optimizer over "
+        f"{gpus} GPUs):",
+        "",
+        "| model | LoRA, 16-bit base (DDP) | full, bf16 + fp32 Adam (DDP) | the same under FSDP |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in SCALE_MODELS:
+        shape, kw = memory.SHAPES[name], {"batch": micro_batch, "seq_len": seq_len}
+        lora = memory.training_memory(shape, "lora_16bit", checkpointing=True, **kw)
+        full = memory.training_memory(shape, "full_bf16_mixed", checkpointing=True, **kw)
+        sharded = (full["weights"] + full["grads_optimizer_adapters"]) / gpus + full["activations"]
+        gib = [f"{b / memory.GIB:.1f}" for b in (lora["total"], full["total"], sharded)]
+        rows.append(f"| {name} | {' | '.join(gib)} |")
+    rows += [
+        "",
+        f"Compute and cost of continued pretraining, C = 6ND at an assumed {mfu:.0%} MFU and the "
+        "assumed prices in `helpers.scaling.GPUS` (LoRA skips the weight gradients, about a "
+        "third less):",
+        "",
+        f"| model | tokens | FLOPs | hours on one T4 | hours on {gpus} H100 | cost on H100s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in SCALE_MODELS:
+        params = memory.SHAPES[name].params
+        for tokens in (1e9, 1e10):
+            t4 = scaling.training_cost(params, tokens, "T4", mfu)
+            h100 = scaling.training_cost(params, tokens, "H100", mfu)
+            rows.append(
+                f"| {name} | {scaling.human(tokens)} | {t4['flops']:.1e} | {t4['gpu_hours']:,.0f} "
+                f"| {h100['gpu_hours'] / gpus:,.1f} | ${h100['usd']:,.0f} |"
+            )
+    return "\n".join(rows)
+
+
+def render_scaling(text: str) -> str:
+    """docs/SCALING.md with its computed tables filled in between the two markers."""
+    start, end = SCALING_MARKS
+    head, rest = text.split(start)
+    return f"{head}{start}\n{scaling_tables()}\n{end}{rest.split(end)[1]}"
+
+
 def main() -> int:
     timings = json.loads(TIMINGS.read_text())
     estimate = json.loads(ESTIMATE.read_text())
@@ -315,6 +365,9 @@ def main() -> int:
         print(f"rendered {path.relative_to(ROOT)}")
     (ROOT / "docs" / "CHECKLIST.md").write_text(render_checklist())
     print("rendered docs/CHECKLIST.md")
+    path = ROOT / "docs" / "SCALING.md"
+    path.write_text(render_scaling(path.read_text()))
+    print("rendered docs/SCALING.md")
     for name in timings:
         path = ROOT / "notebooks" / f"{name}.ipynb"
         path.write_text(render_notebook(path.read_text(), name, timings, estimate))

@@ -28,6 +28,16 @@ def test_checklist_page_comes_from_the_reference_runs(script):
     assert "## Four questions" in page and "| triage schema-valid, LoRA SFT |" in page
 
 
+def test_scaling_page_tables_come_from_the_code(script):
+    """docs/SCALING.md's tables are computed by helpers.memory / helpers.scaling, never typed."""
+    page = (REPO_ROOT / "docs" / "SCALING.md").read_text()
+    assert script("render_docs").render_scaling(page) == page
+    assert "| Mistral-7B | 10B |" in page and "computed, not" in page
+    assert "(docs/SCALING.md)" in README
+    for path in re.findall(r"`((?:docs|configs)/[\w/.]+\.(?:yaml|json))`", page):
+        assert (REPO_ROOT / path).is_file(), path
+
+
 def test_workshop_minutes_come_from_the_reference_run(script):
     assert script("render_docs").render_workshop(WORKSHOP, TIMINGS, ESTIMATE) == WORKSHOP
     assert sum(f"| {nb} |" in WORKSHOP for nb in TIMINGS) == len(TIMINGS)
