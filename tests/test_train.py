@@ -138,3 +138,23 @@ def test_accelerate_configs_name_8_processes_and_their_sharding():
     assert ddp["num_processes"] == fsdp["num_processes"] == 8
     assert fsdp["fsdp_config"]["fsdp_reshard_after_forward"] is True  # FULL_SHARD, as SCALING.md
     assert fsdp["fsdp_config"]["fsdp_auto_wrap_policy"] == "TRANSFORMER_BASED_WRAP"
+
+
+def test_sft_mode_trains_on_prompt_completion_rows(setup, tmp_path):
+    root, config = setup
+    rows = [
+        {"ticket": f"Unit {i} shows E{i}.", "triage": {"error_code": f"E{i}"}} for i in range(16)
+    ]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    changes = {
+        "corpus": ["rows.jsonl"],
+        "prompt_key": "ticket",
+        "completion_key": "triage",
+        "system": "Reply with JSON.",
+        "steps": 2,
+        "save_steps": 0,
+        "trace": False,
+    }
+    summary = train.run("sft", train.load_config(_config(tmp_path, config, "sft-run", **changes)))
+    assert summary["steps"] == 2 and summary["losses"][2] > 0
+    assert (tmp_path / "sft-run" / "final" / "adapter_config.json").is_file()
