@@ -2,7 +2,7 @@
 
     python -m helpers.train dapt CONFIG.json              # continued pretraining on text shards
     python -m helpers.train sft CONFIG.json               # prompt/completion JSONL rows
-    accelerate launch --num_processes 8 -m helpers.train dapt CONFIG.json   # 8 GPUs, DDP
+    accelerate launch --multi_gpu --num_processes 8 -m helpers.train dapt CONFIG.json  # DDP
 
 The trainer is `sft.build_trainer`, the one the notebooks use (trl on top of transformers'
 Trainer, which runs DDP or FSDP under accelerate). This module adds what a long run needs:
