@@ -64,9 +64,11 @@ def test_04_rank_and_modules_solution(monkeypatch, tmp_path):
         )
         scores = evaluation.triage_scores(replies, [t["triage"] for t in test], schema)
         valid[name] = scores.per_item["schema_valid"]
+        print(f"{name}: {trainable:,} trainable, schema-valid {scores.rates['schema_valid']}")
     for name in ("rank 4, all", "rank 16, q/v"):
         d = stats.paired_difference(valid[name], valid["rank 16, all"])
         shown = d.low > 0 or d.high < 0
+        print(f"{name} - rank 16, all: {d}")
         assert check.read_interval(d.low, d.high, you_say_shown=shown) == check.RIGHT
         assert check.read_interval(d.low, d.high, you_say_shown=not shown) != check.RIGHT
 
