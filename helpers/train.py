@@ -21,11 +21,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import stream
+from helpers import scaling, stream
 
 MODES = ("dapt", "sft")
-# dense peak TFLOP/s in 16-bit from the vendors' data sheets; the denominator of MFU
-PEAK_TFLOPS = {"T4": 65.0, "L4": 121.0, "A10G": 125.0, "A100": 312.0, "H100": 989.0, "H200": 989.0}
+# dense peak TFLOP/s in 16-bit, the denominator of MFU: helpers.scaling's GPUs, plus three more
+# from the vendors' data sheets
+PEAK_TFLOPS = {name: gpu.peak_tflops for name, gpu in scaling.GPUS.items()} | {
+    "L4": 121.0, "A10G": 125.0, "H200": 989.0,
+}  # fmt: skip
 log = logging.getLogger("helpers.train")
 
 
