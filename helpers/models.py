@@ -279,9 +279,11 @@ def generate(
         batch = tok([texts[i] for i in ids], return_tensors="pt", padding=True).to(model.device)
         constraint = {}
         if schema is not None:  # a fresh parser per batch: its state follows these sequences
-            from helpers.constrained import json_schema_constraint
+            from transformers import LogitsProcessorList
 
-            constraint["prefix_allowed_tokens_fn"] = json_schema_constraint(tok, schema)
+            from helpers.constrained import schema_processor
+
+            constraint["logits_processor"] = LogitsProcessorList([schema_processor(tok, schema)])
         out = model.generate(
             **batch,
             max_new_tokens=max_new_tokens,

@@ -85,6 +85,29 @@ def test_constrained_decoding_gives_schema_valid_json(tiny_checkpoint):
         jsonschema.validate(json.loads(reply), schema)
 
 
+def test_the_schema_mask_equals_transformers_prefix_constrained_processor():
+    import torch
+    from transformers.generation.logits_process import PrefixConstrainedLogitsProcessor
+
+    from helpers.constrained import AllowedTokens
+
+    gen = torch.Generator().manual_seed(0)
+    scores = torch.randn(3, 50, generator=gen)
+    scores[2, :10] = -float("inf")  # row 2: the model rules out every token the schema allows
+    allowed = {0: list(range(0, 50, 3)), 1: [7], 2: list(range(10))}
+
+    def fn(row, sent):
+        return allowed[row]
+
+    ids = torch.zeros(3, 4, dtype=torch.long)
+    ours = AllowedTokens(fn)(ids, scores.clone())
+    theirs = PrefixConstrainedLogitsProcessor(fn, num_beams=1)(ids, scores.clone())
+    assert torch.equal(ours, theirs)
+    assert ours[1].argmax() == 7 and torch.equal(ours[2, :10], torch.zeros(10))
+    with pytest.raises(ValueError, match="allows no next token for row 0"):
+        AllowedTokens(lambda row, sent: [])(ids, scores)
+
+
 def test_cheapest_takes_the_first_rung_not_shown_worse():
     ok, bad = [True] * 40, [True] * 20 + [False] * 20
     near = [True] * 38 + [False] * 2  # 2 of 40 worse: the paired interval reaches 0
