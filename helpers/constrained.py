@@ -93,6 +93,8 @@ class AllowedTokens:
         return torch.where(stuck, mask, masked)
 
 
-def schema_processor(tokenizer: Any, schema: dict) -> AllowedTokens:
-    """The logits processor models.generate uses for schema=... (04_qlora_sft)."""
-    return AllowedTokens(json_schema_constraint(tokenizer, schema))
+def schema_processor(tokenizer: Any, schema: dict) -> Any:
+    """The logits processors models.generate passes for schema=... (04_qlora_sft)."""
+    from transformers import LogitsProcessorList
+
+    return LogitsProcessorList([AllowedTokens(json_schema_constraint(tokenizer, schema))])

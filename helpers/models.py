@@ -279,11 +279,9 @@ def generate(
         batch = tok([texts[i] for i in ids], return_tensors="pt", padding=True).to(model.device)
         constraint = {}
         if schema is not None:  # a fresh parser per batch: its state follows these sequences
-            from transformers import LogitsProcessorList
-
             from helpers.constrained import schema_processor
 
-            constraint["logits_processor"] = LogitsProcessorList([schema_processor(tok, schema)])
+            constraint["logits_processor"] = schema_processor(tok, schema)
         out = model.generate(
             **batch,
             max_new_tokens=max_new_tokens,
