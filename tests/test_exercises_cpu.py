@@ -323,8 +323,7 @@ def test_06_dapt_then_sft_solution(tmp_path):
         trainer.train()
         return trainer.model
 
-    fresh = lambda: sft.load_for_training(models.local_path(models.LM_ID))  # noqa: E731
-    base = fresh()
+    base = sft.load_for_training(models.local_path(models.LM_ID))
     context = base.config.max_position_embeddings
     runtime.seed_everything(artifacts.SEED)  # 05's DAPT LoRA, trained as artifacts.dapt_adapter
     blocks = artifacts.dapt_data(artifacts.dapt_blocks(tok, "dapt_train", context),
@@ -335,7 +334,7 @@ def test_06_dapt_then_sft_solution(tmp_path):
     ok = {"DAPT + RAG": right(dapt.model)}
     merged = dapt.model.merge_and_unload()  # the DAPT weights folded into the base
     ok["DAPT → SFT + RAG"] = right(reader(merged))
-    ok["SFT + RAG"] = right(reader(fresh()))
+    ok["SFT + RAG"] = right(reader(sft.load_for_training(models.local_path(models.LM_ID))))
     for name, flags in ok.items():
         print(f"{name}: answerable questions {stats.rate(flags)}")
     for other in ("SFT + RAG", "DAPT + RAG"):
