@@ -86,7 +86,8 @@ class AllowedTokens:
             ids = self.allowed(row, sent)
             if len(ids) == 0:
                 raise ValueError(f"the schema allows no next token for row {row}: check the schema")
-            mask[row, torch.from_numpy(np.fromiter(ids, dtype=np.int64, count=len(ids)))] = 0
+            index = torch.from_numpy(np.fromiter(ids, dtype=np.int64, count=len(ids)))
+            mask[row, index.to(scores.device)] = 0  # a no-op on CPU; one small copy on a GPU
         masked = scores + mask
         # where the model gives every allowed token -inf, the constraint still holds: score 0 each
         stuck = masked.amax(dim=-1, keepdim=True).isneginf()
