@@ -34,14 +34,20 @@ SIZES = (
 )  # fmt: skip
 
 
+def _base():
+    """A fresh copy of the course model, loaded for training."""
+    from helpers import models, sft
+
+    return sft.load_for_training(models.local_path(models.LM_ID))
+
+
 def _trainer(rows: list[dict], out, steps: int, rank: int = 16, batch: int = 0):
     """A LoRA trainer on the course model, built as the notebooks build theirs."""
     from helpers import artifacts, models, sft
 
     runtime.seed_everything(artifacts.SEED)
-    base = sft.load_for_training(models.local_path(models.LM_ID))
     return sft.build_trainer(
-        base, models.load_tokenizer(), rows, str(out), steps=steps,
+        _base(), models.load_tokenizer(), rows, str(out), steps=steps,
         batch_size=batch or artifacts.SFT_BATCH, lr=artifacts.SFT_LR, rank=rank,
         seed=artifacts.SEED,
     )  # fmt: skip
@@ -59,6 +65,13 @@ def _replies(model, tickets: list[str], system: str, new_tokens: int = 80) -> li
 
     tuned = models.LoadedLM(model.eval(), models.load_tokenizer(), "tuned", "tuned")
     return models.generate(tuned, tickets, max_new_tokens=new_tokens, system=system)
+
+
+def _categories(replies: list[str]) -> list[str | None]:
+    """The category each reply's JSON names (None where it does not parse)."""
+    from helpers import evaluation
+
+    return [(evaluation.parse_json(r) or {}).get("category") for r in replies]
 
 
 def _read(name: str, d) -> None:
@@ -166,7 +179,7 @@ def test_04_new_label_solution(tmp_path):
 
     import jsonschema
 
-    from helpers import domain, evaluation, sft, stats
+    from helpers import domain, sft, stats
 
     n_train, n_held_out = SIZES["new_label"]
     schema = copy.deepcopy(domain.load_schema())
@@ -186,7 +199,7 @@ def test_04_new_label_solution(tmp_path):
     trainer.train()
     test = domain.load_tickets("test")[: SIZES["tickets"]]
     replies = _replies(trainer.model, [t["ticket"] for t in held_out + test], system)
-    got = [(evaluation.parse_json(r) or {}).get("category") for r in replies]
+    got = _categories(replies)
     hits = stats.rate([c == "spare_parts_order" for c in got[:n_held_out]])
     false_alarms = stats.rate([c == "spare_parts_order" for c in got[n_held_out:]])
     print(
@@ -236,7 +249,7 @@ def _reworded(tickets: list[dict], n: int) -> list[dict]:
 
 def test_04_reworded_tickets_solution(triage_adapter):
     """04 exercise 3: the hand rule and the LoRA adapter on tickets reworded past the rule."""
-    from helpers import domain, evaluation, ladder, sft, stats
+    from helpers import domain, ladder, sft, stats
 
     facts = domain.load_facts()
     products = [p["model"] for p in facts["products"]]
@@ -256,10 +269,7 @@ def test_04_reworded_tickets_solution(triage_adapter):
     rule = rule_right("ticket", reworded)
     model, _ = triage_adapter
     replies = _replies(model, [t["ticket"] for t in reworded], sft.TRIAGE_SYSTEM)
-    adapter = [
-        (evaluation.parse_json(r) or {}).get("category") == w
-        for r, w in zip(replies, want, strict=True)
-    ]
+    adapter = [c == w for c, w in zip(_categories(replies), want, strict=True)]
     print(f"hand rule, original wording: {stats.rate(before)}; reworded: {stats.rate(rule)}")
     print(f"LoRA adapter, reworded: {stats.rate(adapter)}")
     _read("adapter - hand rule, category on reworded tickets",
@@ -300,7 +310,7 @@ def test_06_steps_or_paraphrases_solution(tmp_path):
 
 def test_06_dapt_then_sft_solution(tmp_path):
     """06 exercise 2: the reader LoRA trained on the merged DAPT model, against each alone."""
-    from helpers import artifacts, domain, evaluation, models, rag, sft, stats
+    from helpers import artifacts, domain, evaluation, models, rag, stats
 
     tok = models.load_tokenizer()
     embedder, _ = models.load_embedder()
@@ -312,8 +322,7 @@ def test_06_dapt_then_sft_solution(tmp_path):
     answerable = [i for i, q in enumerate(qa) if q["type"] != "unanswerable"]
 
     def right(model) -> list[bool]:
-        loaded = models.LoadedLM(model.eval(), tok, "", "")
-        ok = evaluation.qa_correct(models.generate(loaded, prompts, 32, system=rag.SYSTEM), qa)
+        ok = evaluation.qa_correct(_replies(model, prompts, rag.SYSTEM, 32), qa)
         return [ok[i] for i in answerable]
 
     def reader(base):  # 04's reader LoRA, trained as 04 trains it
@@ -323,7 +332,7 @@ def test_06_dapt_then_sft_solution(tmp_path):
         trainer.train()
         return trainer.model
 
-    base = sft.load_for_training(models.local_path(models.LM_ID))
+    base = _base()
     context = base.config.max_position_embeddings
     runtime.seed_everything(artifacts.SEED)  # 05's DAPT LoRA, trained as artifacts.dapt_adapter
     blocks = artifacts.dapt_data(artifacts.dapt_blocks(tok, "dapt_train", context),
@@ -334,7 +343,7 @@ def test_06_dapt_then_sft_solution(tmp_path):
     ok = {"DAPT + RAG": right(dapt.model)}
     merged = dapt.model.merge_and_unload()  # the DAPT weights folded into the base
     ok["DAPT → SFT + RAG"] = right(reader(merged))
-    ok["SFT + RAG"] = right(reader(sft.load_for_training(models.local_path(models.LM_ID))))
+    ok["SFT + RAG"] = right(reader(_base()))
     for name, flags in ok.items():
         print(f"{name}: answerable questions {stats.rate(flags)}")
     for other in ("SFT + RAG", "DAPT + RAG"):
